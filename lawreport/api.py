@@ -1,0 +1,51 @@
+"""Loading a department-year by folder, slug and year, with its catalogue."""
+
+from __future__ import annotations
+
+import os
+
+from .catalog import load_catalog
+from .exceptions import DataValidationError, InputError
+from .validate import validate_file
+
+__all__ = ["data_path", "catalog_files_for", "load_year"]
+
+
+def data_path(data_dir, org, year):
+    """``<data_dir>/<org>/<year>.yaml`` (or ``.yml``), refusing unsafe slugs."""
+    org = str(org)
+    if not org or "/" in org or "\\" in org or org.startswith(".") or not org.isascii():
+        raise InputError(f"invalid department slug '{org}': use lowercase ASCII letters, "
+                         "digits and '-'")
+    for ext in ("yaml", "yml"):
+        p = os.path.join(data_dir, org, f"{int(year)}.{ext}")
+        if os.path.isfile(p):
+            return p
+    raise InputError(f"no data file for '{org}' {year}: expected "
+                     f"{os.path.join(data_dir, org, f'{int(year)}.yaml')}")
+
+
+def catalog_files_for(data_dir, extra=()):
+    """The user's catalogue files: ``<data_dir>/catalog.yaml`` if present, then ``extra``."""
+    own = os.path.join(data_dir, "catalog.yaml")
+    return ([own] if os.path.isfile(own) else []) + [os.fspath(p) for p in extra]
+
+
+def load_year(data_dir, org, year, catalog_files=()):
+    """Load and validate one department-year.
+
+    Returns
+    -------
+    (YearData, Outline, Catalog, findings)
+        ``findings`` holds the warnings.
+
+    Raises
+    ------
+    DataValidationError
+        When the data has errors.
+    """
+    catalog = load_catalog(catalog_files_for(data_dir, catalog_files))
+    data, outline, findings = validate_file(data_path(data_dir, org, year), catalog)
+    if data is None:
+        raise DataValidationError(findings)
+    return data, outline, catalog, findings

@@ -1,0 +1,88 @@
+"""Charts in one house style, with Chinese labels drawn in a CJK font.
+
+The font is registered once, by file path (``fontManager.addfont``), from the
+first of: ``$LAWREPORT_FONT``, Debian's ``fonts-noto-cjk`` (installed by
+``make setup``). Charts are PNG bytes with fixed metadata, so the same data
+gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+
+from .exceptions import BuildError
+
+__all__ = ["setup_font", "chart_png", "FONT_FAMILY", "FONT_CANDIDATES"]
+
+FONT_FAMILY = "Noto Sans CJK SC"
+FONT_CANDIDATES = (
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSansCJKsc-Regular.otf",
+)
+PALETTE = ("#9e2a2b", "#d08c60", "#3d5a80", "#98c1d9", "#6b705c", "#b5838d", "#e0a458")
+_ready = False
+
+
+def setup_font():
+    """Register the CJK font and the house rc settings (idempotent)."""
+    global _ready
+    if _ready:
+        return FONT_FAMILY
+    import matplotlib
+    from matplotlib import font_manager
+
+    path = os.environ.get("LAWREPORT_FONT") or next(
+        (p for p in FONT_CANDIDATES if os.path.isfile(p)), None)
+    if path is None or not os.path.isfile(path):
+        raise BuildError(
+            "no CJK font found for chart labels: run 'make setup' (it installs Debian's "
+            "fonts-noto-cjk), or set LAWREPORT_FONT to the path of a Noto Sans CJK SC file")
+    font_manager.fontManager.addfont(path)
+    names = {f.name for f in font_manager.fontManager.ttflist if f.fname == path}
+    family = FONT_FAMILY if FONT_FAMILY in names else sorted(names)[0]
+    matplotlib.rcParams.update({
+        "font.family": "sans-serif",
+        "font.sans-serif": [family, "DejaVu Sans"],
+        "axes.unicode_minus": False,
+        "svg.hashsalt": "lawreport",
+        "figure.dpi": 100,
+    })
+    _ready = True
+    return family
+
+
+def chart_png(table, title, kind="bar"):
+    """Draw a breakdown table (类别, 数值, 单位) as a PNG; returns the bytes."""
+    setup_font()
+    from matplotlib.figure import Figure
+
+    labels = list(table["类别"])
+    values = [float(v) for v in table["数值"]]
+    unit = table["单位"].iloc[0] if len(table) else ""
+    fig = Figure(figsize=(6.4, 3.6 if kind != "barh" else 0.45 * len(labels) + 1.4))
+    ax = fig.add_subplot()
+    colors = [PALETTE[i % len(PALETTE)] for i in range(len(labels))]
+    if kind == "pie":
+        ax.pie(values, labels=[f"{lab}\n{v:g} {unit}" for lab, v in zip(labels, values)],
+               colors=colors, startangle=90, counterclock=False,
+               wedgeprops={"linewidth": 1, "edgecolor": "white"})
+        ax.set_aspect("equal")
+    elif kind == "barh":
+        bars = ax.barh(labels[::-1], values[::-1], color=colors[0])
+        ax.bar_label(bars, labels=[f"{v:g}" for v in values[::-1]], padding=3)
+        ax.set_xlabel(unit)
+        ax.margins(x=0.12)
+    else:
+        bars = ax.bar(labels, values, color=colors[0], width=0.6)
+        ax.bar_label(bars, labels=[f"{v:g}" for v in values], padding=3)
+        ax.set_ylabel(unit)
+        ax.margins(y=0.15)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.set_title(title, fontsize=12)
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=100, metadata={"Software": None})
+    return buf.getvalue()

@@ -1,0 +1,80 @@
+"""Assembling executed part notebooks into one self-contained HTML report.
+
+nbconvert does the work through its own extension points: the ``lawreport``
+template package (``lawreport/templates/lawreport``: no scripts, no external
+resources, one small stylesheet, ``lang`` from ``HTMLExporter.language_code``),
+``exclude_input``, and ``TagRemovePreprocessor`` for parameters cells and
+cells tagged ``lr-hide``.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+
+__all__ = ["assemble", "export_html", "html_cell", "REMOVE_TAGS"]
+
+REMOVE_TAGS = ("parameters", "injected-parameters", "lr-hide")
+_exporter = None
+
+
+def html_cell(cid, html):
+    """A code cell whose only output is ``html`` (front matter, signature)."""
+    from nbformat.v4 import new_code_cell, new_output
+
+    cell = new_code_cell("", id=cid)
+    cell.outputs = [new_output("display_data", data={"text/html": html})]
+    return cell
+
+
+def assemble(parts, front_html, closing_html, appendix=()):
+    """One notebook: front matter, the parts' cells, the signature, the appendix.
+
+    ``parts`` and ``appendix`` are executed notebooks, in order.
+    """
+    from nbformat.v4 import new_notebook
+
+    nb = new_notebook(metadata={"language_info": {"name": "python"}})
+    nb.cells.append(html_cell("lr-front", front_html))
+    for i, part in enumerate(parts):
+        for c in part.cells:
+            c = c.copy()
+            c.id = f"p{i}-{c.get('id', '')}"
+            nb.cells.append(c)
+    nb.cells.append(html_cell("lr-closing", closing_html))
+    for i, part in enumerate(appendix):
+        for c in part.cells:
+            c = c.copy()
+            c.id = f"a{i}-{c.get('id', '')}"
+            nb.cells.append(c)
+    return nb
+
+
+def _get_exporter():
+    global _exporter
+    if _exporter is None:
+        from nbconvert import HTMLExporter
+        from nbconvert.preprocessors import TagRemovePreprocessor
+        from traitlets.config import Config
+
+        base = str(resources.files("lawreport").joinpath("templates"))
+        c = Config()
+        c.TagRemovePreprocessor.remove_cell_tags = set(REMOVE_TAGS)
+        c.TagRemovePreprocessor.enabled = True
+        exporter = HTMLExporter(config=c, template_name="lawreport",
+                                extra_template_basedirs=[base])
+        exporter.exclude_input = True
+        exporter.exclude_input_prompt = True
+        exporter.exclude_output_prompt = True
+        exporter.language_code = "zh"
+        exporter.register_preprocessor(TagRemovePreprocessor(config=c), enabled=True)
+        _exporter = exporter
+    return _exporter
+
+
+def export_html(nb, *, title, version, provenance_line):
+    """Render the assembled notebook to the report's HTML text."""
+    exporter = _get_exporter()
+    body, _ = exporter.from_notebook_node(
+        nb, resources={"lawreport": {"title": title, "version": version,
+                                     "provenance_line": provenance_line}})
+    return body

@@ -1,0 +1,257 @@
+"""Yearly data files (YAML) → :class:`lawreport.model.YearData`.
+
+Only the shape and the types are checked here, each problem located by file,
+line and field; what the values mean is checked in :mod:`lawreport.validate`.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import re
+
+from .findings import Finding
+from .model import Area, Item, PartText, YearData
+from .yamlread import Scalar, read_yaml
+
+__all__ = ["load_yaml", "data_files", "TOP_KEYS"]
+
+TOP_KEYS = ("org", "year", "report_date", "outline", "title", "figures", "narrative")
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
+
+
+class _Ctx:
+    def __init__(self, path, lines):
+        self.path, self.lines, self.findings = path, lines, []
+
+    def error(self, fieldpath, message, hint="", line=None):
+        if line is None:
+            line = self.lines.get(fieldpath)
+            probe = fieldpath
+            while line is None and probe:
+                probe = probe.rpartition(".")[0]
+                line = self.lines.get(probe)
+        self.findings.append(Finding("error", self.path, line, fieldpath, message, hint))
+
+
+def _describe(v):
+    if isinstance(v, dict):
+        return "a mapping"
+    if isinstance(v, list):
+        return "a list"
+    if v is None:
+        return "nothing"
+    return f"'{v.text}'"
+
+
+def _text(ctx, v, fieldpath, *, required=True, what="text"):
+    """A string field: the raw scalar text, whatever YAML 1.1 would retype it to."""
+    if v is None or (isinstance(v, Scalar) and not v.quoted and v.text in ("", "~", "null")):
+        if required:
+            ctx.error(fieldpath, f"{what} is missing", f"write the {what} after '{fieldpath.rsplit('.', 1)[-1]}:'")
+        return None
+    if not isinstance(v, Scalar):
+        ctx.error(fieldpath, f"expected {what}, found {_describe(v)}",
+                  "write it as one text value (use '|' for several paragraphs)")
+        return None
+    return v.text
+
+
+def _number(ctx, v, fieldpath):
+    if not isinstance(v, Scalar) or v.text.strip() == "":
+        ctx.error(fieldpath, f"expected a number, found {_describe(v)}",
+                  "write a number such as 12, or nest figures as 'name: number' pairs")
+        return None
+    t = v.text.strip().replace(",", "") if not v.quoted else v.text.strip()
+    if t.endswith("%"):
+        ctx.error(fieldpath, f"'{v.text}' is not a number",
+                  f"write percentages without the % sign: {t[:-1]}")
+        return None
+    if not _NUMBER.fullmatch(t) or v.quoted:
+        hint = "write digits only, e.g. 12 or 99.5"
+        if v.quoted:
+            hint = f"remove the quotes: {t}" if _NUMBER.fullmatch(t) else hint
+        ctx.error(fieldpath, f"expected a number, found '{v.text}'", hint)
+        return None
+    if re.fullmatch(r"[+-]?0\d+", t):
+        ctx.error(fieldpath, f"'{t}' has a leading zero, which YAML 1.1 reads as an octal "
+                  f"number ({int(t.lstrip('+-'), 8) if set(t.lstrip('+-')) <= set('01234567') else 'an error'})",
+                  f"write {int(t)} without the leading zero")
+        return None
+    value = float(t)
+    return int(value) if value.is_integer() and "." not in t else value
+
+
+def _figures(ctx, tree, prefix, out):
+    if not isinstance(tree, dict):
+        ctx.error(prefix, f"expected figures as 'name: number' pairs, found {_describe(tree)}",
+                  "see docs/data-format.md")
+        return
+    for key, v in tree.items():
+        fieldpath = f"{prefix}.{key}"
+        if isinstance(v, dict):
+            _figures(ctx, v, fieldpath, out)
+        else:
+            n = _number(ctx, v, fieldpath)
+            if n is not None:
+                out[fieldpath[len("figures."):]] = n
+
+
+def _item(ctx, v, fieldpath):
+    t = _text(ctx, v, fieldpath, what="text")
+    if t is None:
+        return None
+    if not t.strip():
+        ctx.error(fieldpath, "the text is empty", "write the paragraph, or delete the entry")
+        return None
+    return Item(t.strip(), ctx.lines.get(fieldpath))
+
+
+def _part(ctx, key, tree, fieldpath):
+    if not isinstance(tree, dict):
+        ctx.error(fieldpath, f"expected the part as a mapping with 'intro' and 'areas', "
+                  f"found {_describe(tree)}", "see docs/data-format.md")
+        return None
+    for k in tree:
+        if k not in ("intro", "areas"):
+            ctx.error(f"{fieldpath}.{k}", f"unknown field '{k}' in a part",
+                      "a part has 'intro' (optional) and 'areas'")
+    intro = _item(ctx, tree["intro"], f"{fieldpath}.intro") if "intro" in tree else None
+    areas = []
+    raw_areas = tree.get("areas") or []
+    if not isinstance(raw_areas, list):
+        ctx.error(f"{fieldpath}.areas", "expected a list of areas ('- area: key' or "
+                  "'- title: heading', each with 'items')", "see docs/data-format.md")
+        raw_areas = []
+    for i, a in enumerate(raw_areas):
+        ap = f"{fieldpath}.areas.{i}"
+        if not isinstance(a, dict):
+            ctx.error(ap, f"expected an area mapping, found {_describe(a)}",
+                      "write '- area: <key>' or '- title: <heading>' followed by 'items:'")
+            continue
+        for k in a:
+            if k not in ("area", "title", "items"):
+                ctx.error(f"{ap}.{k}", f"unknown field '{k}' in an area",
+                          "an area has 'area' or 'title', and 'items'")
+        akey = _text(ctx, a["area"], f"{ap}.area", what="area key") if "area" in a else None
+        title = _text(ctx, a["title"], f"{ap}.title", what="heading") if "title" in a else None
+        if akey is None and title is None and "area" not in a and "title" not in a:
+            ctx.error(ap, "an area needs 'area: <key of the outline>' or 'title: <heading>'",
+                      "add one of the two")
+        items_raw = a.get("items")
+        if not isinstance(items_raw, list) or not items_raw:
+            ctx.error(f"{ap}.items", "an area needs 'items', a list of paragraphs",
+                      "write each paragraph as '- text' under 'items:'")
+            items_raw = []
+        items = [it for j, v in enumerate(items_raw)
+                 if (it := _item(ctx, v, f"{ap}.items.{j}")) is not None]
+        areas.append(Area(akey, title, items, ctx.lines.get(ap)))
+    return PartText(key, intro, areas, ctx.lines.get(fieldpath))
+
+
+def build_model(tree, lines, path):
+    """A parsed tree → (YearData or None, findings)."""
+    ctx = _Ctx(path, lines)
+    if not isinstance(tree, dict):
+        ctx.error("", f"expected a mapping of fields ({', '.join(TOP_KEYS)}), "
+                  f"found {_describe(tree)}", "see docs/data-format.md", line=1)
+        return None, ctx.findings
+    for k in tree:
+        if k not in TOP_KEYS:
+            ctx.error(k, f"unknown field '{k}'", f"the fields are: {', '.join(TOP_KEYS)}")
+    for k in ("org", "year", "report_date", "outline", "figures", "narrative"):
+        if k not in tree:
+            ctx.error(k, f"required field '{k}' is missing",
+                      f"add '{k}:' (see docs/data-format.md)", line=1)
+    org = tree.get("org")
+    slug = name = None
+    if isinstance(org, dict):
+        slug = _text(ctx, org.get("slug"), "org.slug", what="slug")
+        name = _text(ctx, org.get("name"), "org.name", what="department name")
+    elif "org" in tree:
+        ctx.error("org", f"expected 'slug' and 'name' under org, found {_describe(org)}",
+                  "write org:\\n  slug: my-dept\\n  name: 某某局")
+    year = None
+    if "year" in tree:
+        y = tree["year"]
+        if isinstance(y, Scalar) and not y.quoted and re.fullmatch(r"\d{4}", y.text):
+            year = int(y.text)
+        else:
+            ctx.error("year", f"expected a four-digit year, found {_describe(y)}",
+                      "write the year as digits, e.g. year: 2021")
+    report_date = None
+    if "report_date" in tree:
+        d = tree["report_date"]
+        t = d.text.strip() if isinstance(d, Scalar) else ""
+        try:
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", t):
+                raise ValueError
+            report_date = _dt.date.fromisoformat(t)
+        except ValueError:
+            ctx.error("report_date", f"expected a date YYYY-MM-DD, found {_describe(d)}",
+                      "write the date like \"2021-12-30\" (quoted)")
+    outline = _text(ctx, tree.get("outline"), "outline", what="outline name") \
+        if "outline" in tree else None
+    title = _text(ctx, tree["title"], "title", what="title") if "title" in tree else None
+    figures = {}
+    if "figures" in tree:
+        _figures(ctx, tree["figures"], "figures", figures)
+    narrative = tree.get("narrative")
+    preamble, parts, signature = None, {}, None
+    if isinstance(narrative, dict):
+        for k in narrative:
+            if k not in ("preamble", "parts", "signature"):
+                ctx.error(f"narrative.{k}", f"unknown field '{k}' in narrative",
+                          "narrative has 'preamble', 'parts' and 'signature'")
+        if "preamble" in narrative:
+            preamble = _item(ctx, narrative["preamble"], "narrative.preamble")
+        if "signature" in narrative:
+            signature = _text(ctx, narrative["signature"], "narrative.signature",
+                              what="signature")
+        raw_parts = narrative.get("parts")
+        if isinstance(raw_parts, dict):
+            for key, ptree in raw_parts.items():
+                p = _part(ctx, key, ptree, f"narrative.parts.{key}")
+                if p is not None:
+                    parts[key] = p
+        else:
+            ctx.error("narrative.parts", "expected the parts as a mapping "
+                      "(measures:, shortcomings:, leadership:, plan:)", "see docs/data-format.md")
+    elif "narrative" in tree:
+        ctx.error("narrative", f"expected 'preamble' and 'parts' under narrative, "
+                  f"found {_describe(narrative)}", "see docs/data-format.md")
+    if ctx.findings:
+        return None, ctx.findings
+    data = YearData(path=path, org_slug=slug, org_name=name, year=year,
+                    report_date=report_date, outline=outline, title=title, figures=figures,
+                    preamble=preamble, parts=parts, signature=signature, lines=dict(lines))
+    return data, ctx.findings
+
+
+def load_yaml(path):
+    """Read one yearly YAML data file.
+
+    Returns
+    -------
+    (YearData or None, list of Finding)
+    """
+    path = os.fspath(path)
+    tree, lines, findings = read_yaml(path)
+    if tree is None or findings:
+        return None, findings
+    return build_model(tree, lines, path)
+
+
+def data_files(root):
+    """Every ``<org>/<year>.yaml`` under ``root``, sorted."""
+    out = []
+    if not os.path.isdir(root):
+        return out
+    for org in sorted(os.listdir(root)):
+        d = os.path.join(root, org)
+        if not os.path.isdir(d) or org.startswith("."):
+            continue
+        for name in sorted(os.listdir(d)):
+            if re.fullmatch(r"\d{4}\.ya?ml", name):
+                out.append(os.path.join(d, name))
+    return out

@@ -1,0 +1,103 @@
+"""What the part notebooks call: load a department-year, show a part.
+
+A part notebook holds a ``parameters`` cell, then::
+
+    import lawreport.notebook as lr
+    part = lr.open_part("measures", data_dir, org, year, catalog_files)
+    part.heading()
+    part.body()
+
+Each call returns an object Jupyter displays as HTML; charts are inline PNGs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+from .api import load_year
+from .render import PartView, data_check_html, table_html
+from .stats import figures_record, figures_table, key_figures
+
+__all__ = ["open_part", "open_summary", "Part", "Summary"]
+
+
+class _HTML:
+    """A minimal rich-display object: Jupyter renders ``_repr_html_``."""
+
+    def __init__(self, html):
+        self.html = html
+
+    def _repr_html_(self):
+        return self.html
+
+    def __repr__(self):
+        return "<HTML fragment; open in Jupyter to see it>"
+
+
+class Part:
+    """One report part of a department-year, ready to show."""
+
+    def __init__(self, loaded, key):
+        self.data, self.outline, self.catalog, self.findings = loaded
+        self.view = PartView(self.data, self.outline, self.catalog, key)
+        self.key = key
+
+    def heading(self):
+        """The part heading, numbered per the outline (一、…)."""
+        return _HTML(self.view.heading_html())
+
+    def body(self):
+        """Intro, areas, numbered items, with charts and tables where they belong."""
+        return _HTML(self.view.body_html())
+
+    def statistics(self):
+        """The figures this part's exhibits draw on, as a DataFrame."""
+        ids = set()
+        for e, _ in self.view.exhibits():
+            for bid in (e.breakdown, e.extra):
+                if bid:
+                    b = self.catalog.breakdowns[bid]
+                    ids.update(b.parts)
+                    if b.total:
+                        ids.add(b.total)
+        df = figures_table(self.data, self.catalog)
+        return df[df["id"].isin(ids)].reset_index(drop=True)
+
+
+class Summary:
+    """The appendix: key figures and the data check."""
+
+    def __init__(self, loaded):
+        self.data, self.outline, self.catalog, self.findings = loaded
+
+    def key_figures(self):
+        """主要数据一览: the catalogue's key figures present in the data."""
+        df = key_figures(self.data, self.catalog)[["指标", "数值", "单位"]]
+        return _HTML('<section class="lr-keyfigures"><h2>主要数据一览</h2>'
+                     + table_html(df) + "</section>")
+
+    def data_check(self):
+        """数据核验: warnings found in the data, for the analyst."""
+        return _HTML(data_check_html(self.findings))
+
+    def write_figures(self, out_dir):
+        """Write ``<out_dir>/<org>/<year>/figures.json``; returns its path."""
+        folder = os.path.join(out_dir, self.data.org_slug, str(self.data.year))
+        os.makedirs(folder, exist_ok=True)
+        path = os.path.join(folder, "figures.json")
+        record = figures_record(self.data, self.catalog, self.findings)
+        with open(path, "w", encoding="utf-8") as fh:
+            json.dump(record, fh, ensure_ascii=False, indent=1, sort_keys=True)
+            fh.write("\n")
+        return path
+
+
+def open_part(key, data_dir, org, year, catalog_files=()):
+    """Load and validate the department-year and return its part ``key``."""
+    return Part(load_year(data_dir, org, year, catalog_files), key)
+
+
+def open_summary(data_dir, org, year, catalog_files=()):
+    """Load and validate the department-year and return its appendix."""
+    return Summary(load_year(data_dir, org, year, catalog_files))

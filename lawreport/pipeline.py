@@ -1,0 +1,224 @@
+"""build(): validate → execute the part notebooks → export → publish.
+
+Outputs are written under ``<out>/.lawreport/staging`` first and moved into
+``<out>/<org>/<year>/`` only when the whole report is ready, one
+``os.replace`` per file with ``report.html`` last, so a reader never sees a
+half-written file and a failed build leaves the previous report in place.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import sys
+from dataclasses import dataclass, field
+
+from .api import catalog_files_for, data_path, load_year
+from .exceptions import BuildLockedError, InputError
+from .execute import execute_part, part_notebooks
+
+__all__ = ["build", "BuildResult", "default_notebooks_dir", "provenance"]
+
+STATE_DIR = ".lawreport"
+
+
+@dataclass
+class BuildResult:
+    org: str
+    year: int
+    report: str
+    folder: str
+    warnings: list = field(default_factory=list)
+
+
+def default_notebooks_dir():
+    """``./notebooks`` if it holds part notebooks, else the project's own."""
+    here = os.path.join(os.getcwd(), "notebooks")
+    if os.path.isdir(here) and part_notebooks(here):
+        return here
+    return os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                        "notebooks")
+
+
+def _sha256(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 16), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _package_inputs():
+    """Files of the package that shape a report: catalogue, outlines, templates."""
+    root = os.path.dirname(os.path.abspath(__file__))
+    out = []
+    for sub in ("catalog", "templates", "kernelspecs"):
+        for dirpath, _dirs, files in os.walk(os.path.join(root, sub)):
+            out += [os.path.join(dirpath, f) for f in files if not f.endswith(".pyc")]
+    return sorted(out)
+
+
+def _versions():
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {"python": ".".join(map(str, sys.version_info[:3]))}
+    for name in ("lawreport", "papermill", "nbconvert", "nbclient", "nbformat", "ipykernel",
+                 "pandas", "matplotlib", "PyYAML"):
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            out[name] = None
+    return out
+
+
+def provenance(data, notebooks, catalog_files, parameters):
+    """What ran, on which inputs (sha256), with which versions."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+    def rel(p):
+        p = os.path.abspath(p)
+        return os.path.relpath(p, root) if p.startswith(root + os.sep) else p
+
+    inputs = {"data": {rel(data.path): _sha256(data.path)},
+              "catalog": {rel(p): _sha256(p) for p in catalog_files},
+              "notebooks": {os.path.basename(p): _sha256(p) for _k, p in notebooks},
+              "package": {rel(p): _sha256(p) for p in _package_inputs()}}
+    return {"org": data.org_slug, "year": data.year, "inputs": inputs,
+            "versions": _versions(), "parameters": parameters}
+
+
+@contextlib.contextmanager
+def _lock(out_dir, org, year, wait=True):
+    import fcntl
+
+    folder = os.path.join(out_dir, STATE_DIR, "locks")
+    os.makedirs(folder, exist_ok=True)
+    path = os.path.join(folder, f"{org}-{year}.lock")
+    with open(path, "a+") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if not wait:
+                raise BuildLockedError(
+                    f"another build of {org} {year} is running (lock {path})") from None
+            print(f"waiting for another build of {org} {year} to finish…", file=sys.stderr)
+            fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _publish(staging, final):
+    """Move every file of ``staging`` into ``final``; report.html last."""
+    files = []
+    for dirpath, _dirs, names in os.walk(staging):
+        files += [os.path.relpath(os.path.join(dirpath, n), staging) for n in names]
+    files.sort(key=lambda f: (f == "report.html", f))
+    for rel in files:
+        dest = os.path.join(final, rel)
+        os.makedirs(os.path.dirname(dest), exist_ok=True)
+        os.replace(os.path.join(staging, rel), dest)
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def build(data_dir, org, year, out_dir="outputs", *, notebooks_dir=None, catalog_files=(),
+          timeout=600, wait_for_lock=True, log=None):
+    """Build the report of one department-year.
+
+    Parameters
+    ----------
+    data_dir : str
+        The data folder (``<data_dir>/<org>/<year>.yaml``).
+    org, year : str, int
+        The department slug and the reporting year.
+    out_dir : str
+        Reports go to ``<out_dir>/<org>/<year>/``.
+    notebooks_dir : str, optional
+        The part notebooks (``NN-<part>.ipynb``); default :func:`default_notebooks_dir`.
+    catalog_files : sequence of str
+        Extra catalogue files merged over the shipped one.
+    timeout : float
+        Seconds a cell may run before the build is stopped.
+
+    Returns
+    -------
+    BuildResult
+
+    Raises
+    ------
+    DataValidationError, InputError
+        Invalid input (nothing ran, nothing was written).
+    PartExecutionError, PartTimeoutError
+        A part failed; the previous report stays in place.
+    """
+    from . import __version__
+    from .export import assemble, export_html
+    from .render import closing_html, front_html
+    from .narrative import render, text_context
+
+    log = log or (lambda msg: None)
+    data_dir, out_dir = os.path.abspath(data_dir), os.path.abspath(out_dir)
+    notebooks_dir = os.path.abspath(notebooks_dir or default_notebooks_dir())
+    if not os.path.isdir(notebooks_dir) or not part_notebooks(notebooks_dir):
+        raise InputError(f"no part notebooks (NN-<part>.ipynb) in {notebooks_dir}: "
+                         "give --notebooks DIR")
+    cat_files = catalog_files_for(data_dir, catalog_files)
+    data, outline, _catalog, findings = load_year(data_dir, org, year, catalog_files)
+    notebooks = [(k, p) for k, p in part_notebooks(notebooks_dir)
+                 if k == "summary" or k in data.parts]
+    missing = [k for k in data.parts if k not in dict(notebooks)]
+    if missing:
+        raise InputError(f"no notebook for part(s) {', '.join(missing)} in {notebooks_dir}")
+    staging_root = os.path.join(out_dir, STATE_DIR, "staging")
+    staging = os.path.join(staging_root, data.org_slug, str(data.year))
+    final = os.path.join(out_dir, data.org_slug, str(data.year))
+    parameters = {"org": data.org_slug, "year": data.year, "data_dir": data_dir,
+                  "out_dir": staging_root, "catalog_files": list(cat_files)}
+
+    with _lock(out_dir, data.org_slug, data.year, wait=wait_for_lock):
+        shutil.rmtree(staging, ignore_errors=True)
+        os.makedirs(os.path.join(staging, "notebooks"))
+        executed = {}
+        for key, nb_path in notebooks:
+            log(f"{data.org_slug} {data.year}: running {os.path.basename(nb_path)}")
+            target = os.path.join(staging, "notebooks", os.path.basename(nb_path))
+            try:
+                executed[key] = execute_part(key, nb_path, target, parameters,
+                                             cwd=notebooks_dir, timeout=timeout)
+            except Exception:
+                # keep the failed notebook where the message says, outside the staging
+                failed = os.path.join(out_dir, STATE_DIR, "failed", data.org_slug,
+                                      str(data.year))
+                if os.path.exists(target):
+                    os.makedirs(failed, exist_ok=True)
+                    os.replace(target, os.path.join(failed, os.path.basename(target)))
+                shutil.rmtree(staging, ignore_errors=True)
+                raise
+        log(f"{data.org_slug} {data.year}: exporting report.html")
+        title = render(data.title or outline.title, text_context(data))
+        prov = provenance(data, notebooks, cat_files, parameters)
+        prov["parameters"] = {**parameters, "data_dir": os.path.relpath(data_dir, out_dir),
+                              "out_dir": os.path.relpath(staging_root, out_dir)}
+        digest = prov["inputs"]["data"][next(iter(prov["inputs"]["data"]))]
+        line = (f"由 lawreport {__version__} 依据数据文件 "
+                f"{os.path.basename(data_path(data_dir, org, year))}（sha256 {digest[:12]}）生成；"
+                "输入哈希、参数与软件版本见同目录 provenance.json。")
+        parts = [executed[k] for k, _ in notebooks if k != "summary"]
+        appendix = [executed["summary"]] if "summary" in executed else []
+        nb = assemble(parts, front_html(data, outline), closing_html(data), appendix)
+        html = export_html(nb, title=f"{data.org_name}{title}", version=__version__,
+                           provenance_line=line)
+        with open(os.path.join(staging, "report.html"), "w", encoding="utf-8") as fh:
+            fh.write(html)
+        with open(os.path.join(staging, "provenance.json"), "w", encoding="utf-8") as fh:
+            json.dump(prov, fh, ensure_ascii=False, indent=1, sort_keys=True)
+            fh.write("\n")
+        _publish(staging, final)
+        failed = os.path.join(out_dir, STATE_DIR, "failed", data.org_slug, str(data.year))
+        shutil.rmtree(failed, ignore_errors=True)
+    return BuildResult(data.org_slug, data.year, os.path.join(final, "report.html"), final,
+                       [f for f in findings if f.level == "warning"])

@@ -1,0 +1,189 @@
+"""Validation of a yearly data file against the catalogue and its outline.
+
+Everything is checked before any kernel starts, and every problem is reported
+at once. Errors stop a build; warnings (a stated total its parts do not add up
+to, …) are listed in the report's 数据核验 section.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+
+from .catalog import load_outline
+from .exceptions import CatalogError
+from .findings import Finding, has_errors
+from .load import load_yaml
+from .narrative import PlaceholderError, format_value, parse_placeholders
+
+__all__ = ["validate_file", "check_data", "texts_of", "SLUG"]
+
+SLUG = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?")
+CONTEXT_NAMES = ("year", "next_year", "prev_year", "org.name")
+
+
+def texts_of(data):
+    """Every narrative text with its field path: (fieldpath, Item)."""
+    out = []
+    if data.preamble:
+        out.append(("narrative.preamble", data.preamble))
+    for key, part in data.parts.items():
+        if part.intro:
+            out.append((f"narrative.parts.{key}.intro", part.intro))
+        for i, area in enumerate(part.areas):
+            for j, item in enumerate(area.items):
+                out.append((f"narrative.parts.{key}.areas.{i}.items.{j}", item))
+    return out
+
+
+def _near(name, options):
+    m = difflib.get_close_matches(name, list(options), n=1, cutoff=0.6)
+    return f" (did you mean '{m[0]}'?)" if m else ""
+
+
+def check_data(data, catalog, outline=None):
+    """Semantic findings for a loaded :class:`YearData`. Returns (outline, findings)."""
+    f = []
+
+    def add(level, fieldpath, msg, hint=""):
+        f.append(Finding(level, data.path, data.line_of(fieldpath), fieldpath, msg, hint))
+
+    # identity: slug, year, path
+    if not SLUG.fullmatch(data.org_slug):
+        add("error", "org.slug", f"'{data.org_slug}' is not a valid slug",
+            "use lowercase ASCII letters, digits and '-' only (no '/', '..', spaces or "
+            "Chinese), e.g. yuncheng-kjj")
+    folder = os.path.basename(os.path.dirname(os.path.abspath(data.path)))
+    stem = os.path.splitext(os.path.basename(data.path))[0]
+    if re.fullmatch(r"\d{4}", stem) and int(stem) != data.year:
+        add("error", "year", f"year {data.year} contradicts the file name {stem}.yaml",
+            f"write year: {stem}, or rename the file to {data.year}.yaml")
+    if SLUG.fullmatch(data.org_slug) and re.fullmatch(r"\d{4}", stem) and folder != data.org_slug:
+        add("error", "org.slug", f"slug '{data.org_slug}' differs from the folder '{folder}'",
+            f"write slug: {folder}, or move the file to data/{data.org_slug}/")
+    if not 1990 <= data.year <= 2100:
+        add("error", "year", f"year {data.year} is out of range", "write the reporting year")
+    if data.report_date.year not in (data.year, data.year + 1):
+        add("warning", "report_date", f"report date {data.report_date} is not in {data.year} "
+            f"or {data.year + 1}", "check the date printed under the signature")
+
+    # figures
+    for fid, value in data.figures.items():
+        fp = f"figures.{fid}"
+        ind = catalog.indicators.get(fid)
+        if ind is None:
+            add("error", fp, f"unknown figure '{fid}'{_near(fid, catalog.indicators)}",
+                "use an id of the catalogue (lawreport catalog), or declare it in your own "
+                "catalogue file (--catalog)")
+            continue
+        low, high = ind.bounds
+        if ind.kind == "count" and not float(value).is_integer():
+            add("error", fp, f"{ind.name} is a count; {value} is not a whole number",
+                "write a whole number")
+        elif value < low:
+            what = "a count" if ind.kind == "count" else ind.kind
+            add("error", fp, f"{ind.name} is {what}; {format_value(value)} is below {low}",
+                f"write a value of at least {low}")
+        elif value > high:
+            add("error", fp, f"{ind.name} = {format_value(value)} is above its bound "
+                f"{format_value(high)}" + (" (percentages are 0-100)" if ind.kind ==
+                                             "percentage" else ""),
+                "check the figure; if it is right, raise 'max' for it in your catalogue")
+
+    # relations
+    for b in catalog.breakdowns.values():
+        if not b.total or not b.rule:
+            continue
+        present = [p for p in b.parts if p in data.figures]
+        if b.total not in data.figures or not present:
+            continue
+        total = data.figures[b.total]
+        s = sum(data.figures[p] for p in present)
+        names = " + ".join(f"{catalog.indicators[p].name} {format_value(data.figures[p])}"
+                           for p in present)
+        unit = catalog.indicators[b.total].unit
+        bad = (total != s) if b.rule == "equal" else (total < s)
+        if bad:
+            add("warning", f"figures.{b.total}",
+                f"{b.name}: stated total {format_value(total)} {unit} but the parts add up "
+                f"to {format_value(s)} {unit} ({names})",
+                "check the categories for a missing one, or correct the total")
+
+    # outline and narrative
+    if outline is None:
+        try:
+            outline = load_outline(data.outline, os.path.dirname(os.path.abspath(data.path)))
+        except CatalogError as exc:
+            add("error", "outline", str(exc), "write one of the shipped outline names")
+            outline = None
+    if outline is not None:
+        for key, part in data.parts.items():
+            spec = outline.part(key)
+            if spec is None:
+                add("error", f"narrative.parts.{key}",
+                    f"part '{key}' is not in outline '{outline.name}'"
+                    f"{_near(key, [p.key for p in outline.parts])}",
+                    f"use one of: {', '.join(p.key for p in outline.parts)}")
+                continue
+            for i, area in enumerate(part.areas):
+                if area.key is not None and spec.area(area.key) is None:
+                    keys = [a.key for a in spec.areas]
+                    add("error", f"narrative.parts.{key}.areas.{i}.area",
+                        f"area '{area.key}' is not in part '{key}' of outline '{outline.name}'"
+                        f"{_near(area.key, keys)}",
+                        f"use one of: {', '.join(keys)}; or write 'title: <heading>' for an "
+                        "area of your own" if keys else "write 'title: <heading>' instead")
+        for spec in outline.parts:
+            if spec.required and spec.key not in data.parts:
+                add("error", f"narrative.parts.{spec.key}",
+                    f"required part '{spec.key}' ({spec.heading}) is missing",
+                    f"add 'narrative: parts: {spec.key}:' with its areas and items")
+            elif spec.key in data.parts and not (data.parts[spec.key].areas or
+                                                 data.parts[spec.key].intro):
+                add("error", f"narrative.parts.{spec.key}", f"part '{spec.key}' is empty",
+                    "write its areas and items, or remove it if the outline allows")
+
+    # placeholders
+    known = set(catalog.indicators) | set(CONTEXT_NAMES)
+    texts = texts_of(data)
+    if data.title:
+        texts.append(("title", type("T", (), {"text": data.title, "line": None})()))
+    for fp, item in texts:
+        try:
+            pieces = parse_placeholders(item.text)
+        except PlaceholderError as exc:
+            add("error", fp, str(exc), "write {{ and }} for literal braces; a placeholder "
+                "is {figure.id}")
+            continue
+        for piece in pieces:
+            if isinstance(piece, str):
+                continue
+            name, _fmt = piece
+            if name not in known:
+                add("error", fp, f"placeholder {{{name}}} names an unknown figure"
+                    f"{_near(name, known)}", "use a figure id of the catalogue, or "
+                    "{year}, {next_year}, {prev_year}, {org.name}")
+            elif name in catalog.indicators and name not in data.figures:
+                add("error", fp, f"placeholder {{{name}}} has no value in figures",
+                    f"add figures: {name} (its value), or remove the placeholder")
+    return outline, f
+
+
+def validate_file(path, catalog):
+    """Load and check one data file.
+
+    Returns
+    -------
+    (YearData or None, Outline or None, list of Finding)
+        data and outline are None when there are errors.
+    """
+    data, findings = load_yaml(path)
+    if data is None:
+        return None, None, findings
+    outline, more = check_data(data, catalog)
+    findings = findings + more
+    findings.sort(key=lambda x: (x.level != "error", x.line or 0))
+    if has_errors(findings):
+        return None, None, findings
+    return data, outline, findings
