@@ -1,0 +1,44 @@
+# lawreport chores. `make help` lists them.
+#   make report   set everything up and build the sample report
+#   make test     set everything up and run the tests
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT_PACKAGES := fonts-noto-cjk
+TEST_APT_PACKAGES := chromium
+
+.DEFAULT_GOAL := help
+.PHONY: help setup system-packages test-system-packages report test bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-22s %s\n", $$1, $$2}'
+
+system-packages: ## install the CJK font for chart labels (Debian: fonts-noto-cjk)
+	@if ! dpkg -s $(APT_PACKAGES) >/dev/null 2>&1; then \
+	  $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q --no-install-recommends $(APT_PACKAGES); fi
+
+test-system-packages: system-packages ## also install Chromium for the browser tests
+	@if ! dpkg -s $(TEST_APT_PACKAGES) >/dev/null 2>&1; then \
+	  $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q --no-install-recommends $(TEST_APT_PACKAGES); fi
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	$(PY) -m lawreport kernel install
+	touch $@
+
+setup: system-packages $(VENV)/.installed ## create .venv with lawreport, its tools and the 'lawreport' kernel
+
+report: setup ## set everything up and build the sample report into outputs/
+	$(VENV)/bin/lawreport build
+
+test: test-system-packages $(VENV)/.installed ## set everything up and run the tests
+	$(PY) -m pytest
+
+bench: setup ## run the benchmarks against the plain papermill + nbconvert pipeline
+	$(PY) bench/run.py
+
+clean: ## remove generated outputs (keeps outputs/README.md)
+	find outputs -mindepth 1 ! -name README.md -exec rm -rf {} +

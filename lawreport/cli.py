@@ -1,0 +1,179 @@
+"""The ``lawreport`` command: a thin layer over the Python API.
+
+Each command parses its arguments, makes one library call and maps errors to
+exit codes: 0 success, 1 a failure while running, 2 invalid input or usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from . import __version__
+from .exceptions import DataValidationError, InputError, LawReportError
+
+__all__ = ["main"]
+
+EPILOG = """exit codes: 0 success, 1 a failure while running (a part notebook raised or
+timed out), 2 invalid input or usage. See README.md and docs/."""
+
+
+def _parser():
+    p = argparse.ArgumentParser(
+        prog="lawreport", epilog=EPILOG,
+        description="Build 法治政府建设年度报告 from yearly data: validate, run the part "
+                    "notebooks with papermill, export one self-contained HTML report.")
+    p.add_argument("--version", action="version", version=f"lawreport {__version__}")
+    p.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    v = sub.add_parser("validate", help="check data files and list every problem",
+                       description="Check yearly data files (or every <org>/<year>.yaml under "
+                       "a folder) and list every error and warning with file, line, field "
+                       "and a fix. Exit code 2 if any file has errors.")
+    v.add_argument("paths", nargs="+", metavar="PATH", help="a data file or a data folder")
+    v.add_argument("--catalog", action="append", default=[], metavar="FILE",
+                   help="an extra indicator catalogue (repeatable)")
+
+    b = sub.add_parser("build", help="build reports (no arguments: the whole sample)",
+                       description="Validate, execute the part notebooks with papermill and "
+                       "export <out>/<org>/<year>/report.html. With no --org/--year, builds "
+                       "every department-year under --data.")
+    b.add_argument("--data", default="data", metavar="DIR",
+                   help="data folder holding <org>/<year>.yaml (default: data)")
+    b.add_argument("--org", action="append", metavar="SLUG",
+                   help="only this department (repeatable)")
+    b.add_argument("--year", action="append", type=int, metavar="YYYY",
+                   help="only this year (repeatable)")
+    b.add_argument("--all", action="store_true",
+                   help="every department-year under --data (the default when neither "
+                   "--org nor --year is given)")
+    b.add_argument("--out", default="outputs", metavar="DIR",
+                   help="output folder (default: outputs)")
+    b.add_argument("--notebooks", metavar="DIR",
+                   help="folder of part notebooks NN-<part>.ipynb (default: notebooks/)")
+    b.add_argument("--catalog", action="append", default=[], metavar="FILE",
+                   help="an extra indicator catalogue (repeatable)")
+    b.add_argument("--timeout", type=float, default=600, metavar="SECONDS",
+                   help="stop a cell that runs longer than this (default: 600)")
+
+    c = sub.add_parser("catalog", help="list the indicators a data file may hold",
+                       description="List the indicator catalogue: id, name, unit, kind.")
+    c.add_argument("--catalog", action="append", default=[], metavar="FILE",
+                   help="an extra indicator catalogue (repeatable)")
+    sub.add_parser("outlines", help="list the shipped report outlines",
+                   description="List the shipped outlines with their parts and areas.")
+    k = sub.add_parser("kernel", help="install the 'lawreport' Jupyter kernel",
+                       description="Install the 'lawreport' kernelspec into this "
+                       "environment, for JupyterLab and the papermill command line.")
+    k.add_argument("action", choices=["install"])
+    return p
+
+
+def _validate(args):
+    from .api import catalog_files_for
+    from .catalog import load_catalog
+    from .load import data_files
+    from .validate import validate_file
+
+    files, status = [], 0
+    for path in args.paths:
+        if os.path.isdir(path):
+            found = data_files(path)
+            if not found:
+                raise InputError(f"{path}: no <org>/<year>.yaml data files in this folder")
+            files += [(f, path) for f in found]
+        elif os.path.exists(path):
+            files.append((path, os.path.dirname(os.path.dirname(os.path.abspath(path)))))
+        else:
+            raise InputError(f"{path}: no such file or folder")
+    n_err = n_warn = 0
+    for path, root in files:
+        catalog = load_catalog(catalog_files_for(root, args.catalog))
+        _data, _outline, findings = validate_file(path, catalog)
+        for f in findings:
+            print(f.format())
+        e = sum(f.level == "error" for f in findings)
+        n_err, n_warn = n_err + e, n_warn + len(findings) - e
+        if e:
+            status = 2
+    print(f"{len(files)} file(s) checked: {n_err} error(s), {n_warn} warning(s)",
+          file=sys.stderr)
+    return status
+
+
+def _build(args):
+    from .batch import build_many
+
+    return build_many(args.data, args.out, orgs=args.org, years=args.year,
+                      notebooks_dir=args.notebooks, catalog_files=args.catalog,
+                      timeout=args.timeout)
+
+
+def _catalog(args):
+    from .catalog import load_catalog
+
+    cat = load_catalog(args.catalog)
+    for iid, ind in cat.indicators.items():
+        print(f"{iid:48} {ind.kind:10} {ind.unit:4} {ind.name}")
+    return 0
+
+
+def _outlines(_args):
+    from .catalog import load_outline, shipped_outlines
+
+    for name in shipped_outlines():
+        o = load_outline(name)
+        print(f"{name}: {o.description}")
+        for p in o.parts:
+            flag = "" if p.required else " (optional)"
+            print(f"  {p.key}{flag}: {p.heading}")
+            for a in p.areas:
+                print(f"    {a.key}: {a.heading}")
+    return 0
+
+
+def _kernel(_args):
+    from importlib import resources
+
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    src = str(resources.files("lawreport").joinpath("kernelspecs", "lawreport"))
+    dest = KernelSpecManager().install_kernel_spec(src, "lawreport", prefix=sys.prefix)
+    print(f"installed kernel 'lawreport' in {dest}")
+    return 0
+
+
+COMMANDS = {"validate": _validate, "build": _build, "catalog": _catalog,
+            "outlines": _outlines, "kernel": _kernel}
+
+
+def main(argv=None):
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help()
+        return 2
+    try:
+        return COMMANDS[args.command](args)
+    except DataValidationError as exc:
+        for f in exc.findings:
+            print(f.format(), file=sys.stderr)
+        return exc.exit_code
+    except LawReportError as exc:
+        print(f"lawreport: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("lawreport: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # an internal error: short message unless --debug
+        if args.debug:
+            raise
+        print(f"lawreport: internal error: {type(exc).__name__}: {exc}\n"
+              "  rerun with --debug for the traceback, and please report it", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
