@@ -39,10 +39,6 @@ def kernel_manager_class():
     spec_dir = str(resources.files("lawreport").joinpath("kernelspecs"))
 
     class LawreportKernelManager(AsyncKernelManager):
-        @default("transport")
-        def _default_transport(self):
-            return "ipc"  # no TCP ports, no plain-text-over-TCP warning
-
         @default("kernel_spec_manager")
         def _default_ksm(self):
             ksm = KernelSpecManager(parent=self, kernel_dirs=[spec_dir])
@@ -90,12 +86,17 @@ def execute_part(key, notebook, output, parameters, *, cwd=None, timeout=600):
     """
     import nbformat
     import papermill as pm
+
+    notebook, output = os.path.abspath(notebook), os.path.abspath(output)
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
     try:
         nb = pm.execute_notebook(
             notebook, output, parameters=parameters, kernel_name=KERNEL_NAME,
-            progress_bar=False, cwd=cwd, execution_timeout=timeout,
+            progress_bar=False, execution_timeout=timeout,
+            # the kernel's working folder, without papermill's process-wide chdir
+            # (parts run in threads side by side)
+            resources={"metadata": {"path": os.fspath(cwd) if cwd else None}},
             request_save_on_cell_execute=False,
             kernel_manager_class=kernel_manager_class(), shutdown_kernel="immediate",
             record_timing=False)

@@ -23,6 +23,8 @@ from .execute import execute_part, part_notebooks
 __all__ = ["build", "BuildResult", "default_notebooks_dir", "provenance"]
 
 STATE_DIR = ".lawreport"
+#: Part notebooks run side by side, each in its own kernel process.
+PART_THREADS = 4
 
 
 @dataclass
@@ -125,6 +127,40 @@ def _publish(staging, final):
     shutil.rmtree(staging, ignore_errors=True)
 
 
+def _run_parts(notebooks, staging, parameters, notebooks_dir, timeout, data, out_dir, log):
+    """Execute the part notebooks side by side, each in its own fresh kernel."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def run(key, nb_path):
+        log(f"{data.org_slug} {data.year}: running {os.path.basename(nb_path)}")
+        target = os.path.join(staging, "notebooks", os.path.basename(nb_path))
+        return execute_part(key, nb_path, target, parameters, cwd=notebooks_dir,
+                            timeout=timeout)
+
+    with ThreadPoolExecutor(max_workers=min(PART_THREADS, len(notebooks))) as pool:
+        futures = [(k, pool.submit(run, k, p)) for k, p in notebooks]
+        errors, executed = [], {}
+        for key, fut in futures:
+            try:
+                executed[key] = fut.result()
+            except Exception as exc:  # report the first failing part, in part order
+                errors.append(exc)
+    if errors:
+        # keep the failed notebooks where the message says, outside the staging
+        failed = os.path.join(out_dir, STATE_DIR, "failed", data.org_slug, str(data.year))
+        shutil.rmtree(failed, ignore_errors=True)
+        nbdir = os.path.join(staging, "notebooks")
+        os.makedirs(failed, exist_ok=True)
+        for name in os.listdir(nbdir):
+            os.replace(os.path.join(nbdir, name), os.path.join(failed, name))
+        shutil.rmtree(staging, ignore_errors=True)
+        exc = errors[0]
+        if hasattr(exc, "notebook"):
+            exc.notebook = os.path.join(failed, os.path.basename(exc.notebook))
+        raise exc
+    return executed
+
+
 def build(data_dir, org, year, out_dir="outputs", *, notebooks_dir=None, catalog_files=(),
           timeout=600, wait_for_lock=True, log=None):
     """Build the report of one department-year.
@@ -182,22 +218,8 @@ def build(data_dir, org, year, out_dir="outputs", *, notebooks_dir=None, catalog
     with _lock(out_dir, data.org_slug, data.year, wait=wait_for_lock):
         shutil.rmtree(staging, ignore_errors=True)
         os.makedirs(os.path.join(staging, "notebooks"))
-        executed = {}
-        for key, nb_path in notebooks:
-            log(f"{data.org_slug} {data.year}: running {os.path.basename(nb_path)}")
-            target = os.path.join(staging, "notebooks", os.path.basename(nb_path))
-            try:
-                executed[key] = execute_part(key, nb_path, target, parameters,
-                                             cwd=notebooks_dir, timeout=timeout)
-            except Exception:
-                # keep the failed notebook where the message says, outside the staging
-                failed = os.path.join(out_dir, STATE_DIR, "failed", data.org_slug,
-                                      str(data.year))
-                if os.path.exists(target):
-                    os.makedirs(failed, exist_ok=True)
-                    os.replace(target, os.path.join(failed, os.path.basename(target)))
-                shutil.rmtree(staging, ignore_errors=True)
-                raise
+        executed = _run_parts(notebooks, staging, parameters, notebooks_dir, timeout,
+                              data, out_dir, log)
         log(f"{data.org_slug} {data.year}: exporting report.html")
         title = render(data.title or outline.title, text_context(data))
         prov = provenance(data, notebooks, cat_files, parameters)
