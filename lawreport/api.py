@@ -3,12 +3,29 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass, field
 
 from .catalog import load_catalog
 from .exceptions import DataValidationError, InputError
 from .validate import validate_file
 
-__all__ = ["data_path", "catalog_files_for", "load_year"]
+__all__ = ["data_path", "catalog_files_for", "load_year", "LoadedYear"]
+
+
+@dataclass
+class LoadedYear:
+    """A validated department-year with what it is built from."""
+
+    data: object  # YearData
+    outline: object  # Outline
+    catalog: object  # Catalog
+    findings: list  # warnings
+    history: dict = field(default_factory=dict)  # earlier year → YearData
+
+    @property
+    def previous(self):
+        """The previous year's data, or None."""
+        return self.history.get(self.data.year - 1)
 
 
 def data_path(data_dir, org, year):
@@ -34,9 +51,12 @@ def catalog_files_for(data_dir, extra=()):
 def load_year(data_dir, org, year, catalog_files=()):
     """Load and validate one department-year.
 
+    Earlier years of the same department are loaded too, for comparisons
+    and trends.
+
     Returns
     -------
-    (YearData, Outline, Catalog, findings)
+    LoadedYear
         ``findings`` holds the warnings.
 
     Raises
@@ -44,8 +64,15 @@ def load_year(data_dir, org, year, catalog_files=()):
     DataValidationError
         When the data has errors.
     """
+    from .history import check_history, load_history
+
     catalog = load_catalog(catalog_files_for(data_dir, catalog_files))
-    data, outline, findings = validate_file(data_path(data_dir, org, year), catalog)
+    path = data_path(data_dir, org, year)
+    data, outline, findings = validate_file(path, catalog)
     if data is None:
         raise DataValidationError(findings)
-    return data, outline, catalog, findings
+    history, more = load_history(path, catalog)
+    errors = check_history(data, catalog, history)
+    if errors:
+        raise DataValidationError(errors + findings)
+    return LoadedYear(data, outline, catalog, findings + more, history)

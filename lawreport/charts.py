@@ -13,7 +13,7 @@ import os
 
 from .exceptions import BuildError
 
-__all__ = ["setup_font", "chart_png", "FONT_FAMILY", "FONT_CANDIDATES"]
+__all__ = ["setup_font", "chart_png", "trend_png", "FONT_FAMILY", "FONT_CANDIDATES"]
 
 FONT_FAMILY = "Noto Sans CJK SC"
 FONT_CANDIDATES = (
@@ -82,6 +82,40 @@ def chart_png(table, title, kind="bar"):
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     ax.set_title(title, fontsize=12)
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=100, metadata={"Software": None})
+    return buf.getvalue()
+
+
+def trend_png(trend, title, units):
+    """Small multiples: one line per figure over the years (columns of ``trend``).
+
+    ``trend`` is a DataFrame indexed by year with one column per figure name;
+    ``units`` maps a column to its unit.
+    """
+    setup_font()
+    from matplotlib.figure import Figure
+
+    cols = list(trend.columns)
+    ncol = min(3, len(cols))
+    nrow = -(-len(cols) // ncol)
+    fig = Figure(figsize=(3.0 * ncol + 0.4, 2.4 * nrow + 0.6))
+    years = [int(y) for y in trend.index]
+    for i, col in enumerate(cols):
+        ax = fig.add_subplot(nrow, ncol, i + 1)
+        values = trend[col]
+        ax.plot(years, values, marker="o", color=PALETTE[0], linewidth=2)
+        for x, y in zip(years, values):
+            if y == y:  # not NaN
+                ax.annotate(f"{y:g}", (x, y), textcoords="offset points", xytext=(0, 6),
+                            ha="center", fontsize=8)
+        ax.set_title(f"{col}（{units.get(col, '')}）" if units.get(col) else col, fontsize=10)
+        ax.set_xticks(years, [str(y) for y in years])
+        ax.margins(y=0.25, x=0.15)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+    fig.suptitle(title, fontsize=12)
     fig.tight_layout()
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=100, metadata={"Software": None})

@@ -74,6 +74,7 @@ def _parser():
 def _validate(args):
     from .api import catalog_files_for
     from .catalog import load_catalog
+    from .history import check_history, load_history
     from .load import data_files
     from .validate import validate_file
 
@@ -91,7 +92,10 @@ def _validate(args):
     n_err = n_warn = 0
     for path, root in files:
         catalog = load_catalog(catalog_files_for(root, args.catalog))
-        _data, _outline, findings = validate_file(path, catalog)
+        data, _outline, findings = validate_file(path, catalog)
+        if data is not None:
+            history, more = load_history(path, catalog)
+            findings = check_history(data, catalog, history) + findings + more
         for f in findings:
             print(f.format())
         e = sum(f.level == "error" for f in findings)

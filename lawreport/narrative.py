@@ -20,7 +20,7 @@ __all__ = [
     "FORMATS",
 ]
 
-FORMATS = ("", "cn", "cnq")
+FORMATS = ("", "cn", "cnq", "prev", "yoy")
 _TOKEN = re.compile(r"\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_.]*)(?::([a-z]+))?\}|[{}]")
 _DIGITS = "零一二三四五六七八九"
 
@@ -52,7 +52,7 @@ def parse_placeholders(text):
             fmt = m.group(2) or ""
             if fmt not in FORMATS:
                 raise PlaceholderError(
-                    f"unknown format ':{fmt}' in '{tok}' (known: :cn, :cnq)", m.start() + 1)
+                    f"unknown format ':{fmt}' in '{tok}' (known: :cn, :cnq, :prev, :yoy)", m.start() + 1)
             out.append((m.group(1), fmt))
         else:
             snippet = text[max(0, m.start() - 8): m.start() + 9]
@@ -128,9 +128,16 @@ def text_context(data):
             "org.name": data.org_name}
 
 
-def render(text, values, kinds=None):
-    """Fill the placeholders of ``text`` from ``values`` (figures and context)."""
-    kinds = kinds or {}
+def render(text, values, kinds=None, previous=None, units=None):
+    """Fill the placeholders of ``text`` from ``values`` (figures and context).
+
+    ``previous`` holds the previous year's figures, for ``{id:prev}`` (its
+    value) and ``{id:yoy}`` (同比 wording); ``kinds`` and ``units`` come from
+    the catalogue.
+    """
+    from .history import change_wording
+
+    kinds, units, previous = kinds or {}, units or {}, previous or {}
     out = []
     for piece in parse_placeholders(text):
         if isinstance(piece, str):
@@ -138,6 +145,13 @@ def render(text, values, kinds=None):
             continue
         name, fmt = piece
         value = values[name]
+        if fmt == "prev":
+            out.append(format_value(previous[name]))
+            continue
+        if fmt == "yoy":
+            out.append(change_wording(value, previous[name], kinds.get(name, "count"),
+                                      units.get(name, "")))
+            continue
         if isinstance(value, str):
             out.append(value)
         else:

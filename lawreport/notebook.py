@@ -16,7 +16,7 @@ import json
 import os
 
 from .api import load_year
-from .render import PartView, data_check_html, table_html
+from .render import PartView, comparison_html, data_check_html, table_html, trends_html
 from .stats import figures_record, figures_table, key_figures
 
 __all__ = ["open_part", "open_summary", "Part", "Summary"]
@@ -39,8 +39,9 @@ class Part:
     """One report part of a department-year, ready to show."""
 
     def __init__(self, loaded, key):
-        self.data, self.outline, self.catalog, self.findings = loaded
-        self.view = PartView(self.data, self.outline, self.catalog, key)
+        self.loaded = loaded
+        self.data, self.catalog = loaded.data, loaded.catalog
+        self.view = PartView(loaded, key)
         self.key = key
 
     def heading(self):
@@ -51,16 +52,17 @@ class Part:
         """Intro, areas, numbered items, with charts and tables where they belong."""
         return _HTML(self.view.body_html())
 
+    def comparison(self):
+        """与上年比较: this part's figures against the previous year (同比)."""
+        return _HTML(self.view.comparison_html())
+
+    def trends(self):
+        """This part's key figures over every available year, as a chart."""
+        return _HTML(self.view.trends_html())
+
     def statistics(self):
-        """The figures this part's exhibits draw on, as a DataFrame."""
-        ids = set()
-        for e, _ in self.view.exhibits():
-            for bid in (e.breakdown, e.extra):
-                if bid:
-                    b = self.catalog.breakdowns[bid]
-                    ids.update(b.parts)
-                    if b.total:
-                        ids.add(b.total)
+        """The figures this part speaks of (text and charts), as a DataFrame."""
+        ids = self.view.figure_ids()
         df = figures_table(self.data, self.catalog)
         return df[df["id"].isin(ids)].reset_index(drop=True)
 
@@ -69,13 +71,23 @@ class Summary:
     """The appendix: key figures and the data check."""
 
     def __init__(self, loaded):
-        self.data, self.outline, self.catalog, self.findings = loaded
+        self.loaded = loaded
+        self.data, self.catalog, self.findings = loaded.data, loaded.catalog, loaded.findings
 
     def key_figures(self):
-        """主要数据一览: the catalogue's key figures present in the data."""
-        df = key_figures(self.data, self.catalog)[["指标", "数值", "单位"]]
-        return _HTML('<section class="lr-keyfigures"><h2>主要数据一览</h2>'
-                     + table_html(df) + "</section>")
+        """主要数据一览: the key figures, compared with the previous year and over time."""
+        df = key_figures(self.data, self.catalog)
+        ids = list(df["id"])
+        out = ['<section class="lr-keyfigures"><h2>主要数据一览</h2>']
+        if self.loaded.previous is not None:
+            out.append(comparison_html(self.data, self.loaded.previous, self.catalog, ids,
+                                       "summary-comparison"))
+        else:
+            out.append(table_html(df[["指标", "数值", "单位"]]))
+        out.append(trends_html(self.data, self.loaded.history, self.catalog, ids,
+                               "summary-trends"))
+        out.append("</section>")
+        return _HTML("\n".join(out))
 
     def data_check(self):
         """数据核验: warnings found in the data, for the analyst."""

@@ -76,7 +76,7 @@ def _versions():
     return out
 
 
-def provenance(data, notebooks, catalog_files, parameters):
+def provenance(data, notebooks, catalog_files, parameters, history=None):
     """What ran, on which inputs (sha256), with which versions."""
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -85,6 +85,8 @@ def provenance(data, notebooks, catalog_files, parameters):
         return os.path.relpath(p, root) if p.startswith(root + os.sep) else p
 
     inputs = {"data": {rel(data.path): _sha256(data.path)},
+              "earlier_years": {rel(h.path): _sha256(h.path)
+                                for _y, h in sorted((history or {}).items())},
               "catalog": {rel(p): _sha256(p) for p in catalog_files},
               "notebooks": {os.path.basename(p): _sha256(p) for _k, p in notebooks},
               "package": {rel(p): _sha256(p) for p in _package_inputs()}}
@@ -203,7 +205,8 @@ def build(data_dir, org, year, out_dir="outputs", *, notebooks_dir=None, catalog
         raise InputError(f"no part notebooks (NN-<part>.ipynb) in {notebooks_dir}: "
                          "give --notebooks DIR")
     cat_files = catalog_files_for(data_dir, catalog_files)
-    data, outline, _catalog, findings = load_year(data_dir, org, year, catalog_files)
+    loaded = load_year(data_dir, org, year, catalog_files)
+    data, outline, findings = loaded.data, loaded.outline, loaded.findings
     notebooks = [(k, p) for k, p in part_notebooks(notebooks_dir)
                  if k == "summary" or k in data.parts]
     missing = [k for k in data.parts if k not in dict(notebooks)]
@@ -222,7 +225,7 @@ def build(data_dir, org, year, out_dir="outputs", *, notebooks_dir=None, catalog
                               data, out_dir, log)
         log(f"{data.org_slug} {data.year}: exporting report.html")
         title = render(data.title or outline.title, text_context(data))
-        prov = provenance(data, notebooks, cat_files, parameters)
+        prov = provenance(data, notebooks, cat_files, parameters, loaded.history)
         prov["parameters"] = {**parameters, "data_dir": os.path.relpath(data_dir, out_dir),
                               "out_dir": os.path.relpath(staging_root, out_dir)}
         digest = prov["inputs"]["data"][next(iter(prov["inputs"]["data"]))]
@@ -231,7 +234,8 @@ def build(data_dir, org, year, out_dir="outputs", *, notebooks_dir=None, catalog
                 "输入哈希、参数与软件版本见同目录 provenance.json。")
         parts = [executed[k] for k, _ in notebooks if k != "summary"]
         appendix = [executed["summary"]] if "summary" in executed else []
-        nb = assemble(parts, front_html(data, outline), closing_html(data), appendix)
+        nb = assemble(parts, front_html(data, outline, loaded.previous, loaded.catalog),
+                      closing_html(data), appendix)
         html = export_html(nb, title=f"{data.org_name}{title}", version=__version__,
                            provenance_line=line)
         with open(os.path.join(staging, "report.html"), "w", encoding="utf-8") as fh:

@@ -9,20 +9,17 @@ from __future__ import annotations
 import base64
 import html
 
-from .charts import chart_png
+from .charts import chart_png, trend_png
+from .history import comparison_table, placeholder_figures, trend_table
 from .narrative import cn_date, heading_label, render, text_context
 from .stats import breakdown_table, exhibits_for
 
 __all__ = ["PartView", "front_html", "closing_html", "data_check_html", "table_html",
-           "values_of", "numbered_parts"]
+           "values_of", "numbered_parts", "comparison_html", "trends_html", "png_html"]
 
 
 def values_of(data):
     return {**data.figures, **text_context(data)}
-
-
-def _kinds(catalog):
-    return {k: i.kind for k, i in catalog.indicators.items()}
 
 
 def _paragraphs(text, cls, label=""):
@@ -54,14 +51,52 @@ def numbered_parts(data, outline):
     return [(i + 1, p) for i, p in enumerate(present)]
 
 
-def front_html(data, outline):
+def _render_args(catalog, previous):
+    if catalog is None:
+        return {}
+    return {"kinds": {k: i.kind for k, i in catalog.indicators.items()},
+            "units": {k: i.unit for k, i in catalog.indicators.items()},
+            "previous": previous.figures if previous is not None else None}
+
+
+def png_html(png, caption, eid):
+    """An inline PNG figure with its caption."""
+    data = base64.b64encode(png).decode()
+    cap = html.escape(caption)
+    return (f'<figure class="lr-exhibit" id="lr-{html.escape(eid)}">'
+            f'<img src="data:image/png;base64,{data}" alt="{cap}">'
+            f'<figcaption>{cap}</figcaption></figure>')
+
+
+def comparison_html(data, previous, catalog, ids, eid):
+    """与上年比较 table, or '' without a previous year."""
+    if previous is None:
+        return ""
+    df = comparison_table(data, previous, catalog, ids)
+    if df.empty:
+        return ""
+    return (f'<figure class="lr-exhibit lr-comparison" id="lr-{html.escape(eid)}">'
+            f'{table_html(df, f"与{previous.year}年比较")}</figure>')
+
+
+def trends_html(data, history, catalog, ids, eid, title="主要数据变化趋势"):
+    """Trend chart over every available year, or '' with fewer than two years."""
+    trend, units = trend_table(data, history, catalog, ids)
+    if trend.empty:
+        return ""
+    years = f"（{int(trend.index[0])}—{int(trend.index[-1])}年）"
+    return png_html(trend_png(trend, title + years, units), title + years, eid)
+
+
+def front_html(data, outline, previous=None, catalog=None):
     """Title block and preamble."""
     values = values_of(data)
     title = render(data.title or outline.title, values)
     out = [f'<header class="lr-title"><p class="lr-org">{html.escape(data.org_name)}</p>',
            f'<h1>{html.escape(title)}</h1></header>']
     if data.preamble:
-        out.append(_paragraphs(render(data.preamble.text, values), "lr-para"))
+        out.append(_paragraphs(render(data.preamble.text, values,
+                                      **_render_args(catalog, previous)), "lr-para"))
     return "\n".join(out)
 
 
@@ -93,21 +128,53 @@ def data_check_html(findings):
 class PartView:
     """One part of one department-year, as the notebook shows it."""
 
-    def __init__(self, data, outline, catalog, key):
+    def __init__(self, loaded, key):
+        self.loaded = loaded
+        data, outline, catalog = loaded.data, loaded.outline, loaded.catalog
         self.data, self.outline, self.catalog, self.key = data, outline, catalog, key
         self.spec = outline.part(key)
         self.text = data.parts.get(key)
         numbers = dict((p.key, n) for n, p in numbered_parts(data, outline))
         self.number = numbers.get(key)
         self.values = values_of(data)
-        self.kinds = _kinds(catalog)
+        self.args = _render_args(catalog, loaded.previous)
 
     @property
     def present(self):
         return self.text is not None
 
     def _r(self, text):
-        return render(text, self.values, self.kinds)
+        return render(text, self.values, **self.args)
+
+    def texts(self):
+        if not self.present:
+            return []
+        out = [self.text.intro.text] if self.text.intro else []
+        for area in self.text.areas:
+            out += [i.text for i in area.items]
+        return out
+
+    def figure_ids(self):
+        """Figures this part speaks of: its placeholders and its exhibits, in order."""
+        ids = []
+        for text in self.texts():
+            ids += [n for n, _f in placeholder_figures(text) if n in self.catalog.indicators]
+        for e, _ in self.exhibits():
+            for bid in (e.breakdown, e.extra):
+                if bid:
+                    b = self.catalog.breakdowns[bid]
+                    ids += ([b.total] if b.total else []) + list(b.parts)
+        return [i for n, i in enumerate(ids) if i in self.data.figures and i not in ids[:n]]
+
+    def comparison_html(self):
+        return comparison_html(self.data, self.loaded.previous, self.catalog,
+                               self.figure_ids(), f"{self.key}-comparison")
+
+    def trends_html(self):
+        ids = self.figure_ids()
+        keyed = [i for i in ids if self.catalog.indicators[i].key]
+        return trends_html(self.data, self.loaded.history, self.catalog, keyed or ids,
+                           f"{self.key}-trends")
 
     def heading_html(self):
         if not self.present:
@@ -131,10 +198,8 @@ class PartView:
                 table = pd.concat([table, extra], ignore_index=True)[["类别", "数值", "单位"]]
             return (f'<figure class="lr-exhibit" id="lr-{html.escape(exhibit.id)}">'
                     f'{table_html(table, exhibit.title)}</figure>')
-        png = base64.b64encode(chart_png(table, exhibit.title, exhibit.kind)).decode()
-        return (f'<figure class="lr-exhibit" id="lr-{html.escape(exhibit.id)}">'
-                f'<img src="data:image/png;base64,{png}" alt="{cap}">'
-                f'<figcaption>{cap}</figcaption></figure>')
+        return png_html(chart_png(table, exhibit.title, exhibit.kind), exhibit.title,
+                        exhibit.id)
 
     def body_html(self):
         """Intro, areas with their items, and the exhibits where they belong."""
