@@ -1,4 +1,11 @@
-"""Building many department-years: selection, progress and the summary."""
+"""Building many department-years: selection, parallel or distributed runs, summary.
+
+``--jobs N`` bounds how many notebooks execute at once: with several
+department-years, up to N of them build side by side in worker processes
+(each running its parts one after another); a single department-year runs up
+to N of its parts side by side. With ``--scheduler ADDRESS`` the same builds
+run as tasks on a Dask distributed cluster.
+"""
 
 from __future__ import annotations
 
@@ -9,13 +16,28 @@ import sys
 from .exceptions import InputError, LawReportError
 from .load import data_files
 
-__all__ = ["select", "build_many"]
+__all__ = ["select", "build_many", "Outcome"]
+
+
+class Outcome:
+    """The result of one department-year in a batch (picklable, small)."""
+
+    def __init__(self, org, year, status, report=None, n_warnings=0, error=None, code=0):
+        self.org, self.year, self.status = org, year, status
+        self.report, self.n_warnings, self.error, self.code = report, n_warnings, error, code
+
+    def __repr__(self):
+        return f"Outcome({self.org!r}, {self.year}, {self.status!r})"
 
 
 def select(data_dir, orgs=None, years=None):
     """``[(org, year)]`` under ``data_dir``, filtered by ``orgs`` and ``years``."""
     if not os.path.isdir(data_dir):
         raise InputError(f"data folder not found: {data_dir} (give --data DIR)")
+    for org in orgs or []:
+        if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", org):
+            raise InputError(f"invalid department slug '{org}': use lowercase ASCII "
+                             "letters, digits and '-'")
     out = []
     for path in data_files(data_dir):
         org = os.path.basename(os.path.dirname(path))
@@ -28,35 +50,138 @@ def select(data_dir, orgs=None, years=None):
     return out
 
 
-def build_many(data_dir, out_dir, *, orgs=None, years=None, notebooks_dir=None,
-               catalog_files=(), timeout=600, echo=None):
-    """Build every selected department-year; print where each report is.
-
-    Returns the exit code: 0 all built; for a single department-year its
-    error's code (2 invalid input, 1 failure while running); for several, 1 if
-    any failed.
-    """
+def _build_one(org, year, data_dir, out_dir, notebooks_dir, catalog_files, timeout, force,
+               jobs):
+    """Build one department-year; never raises (runs in worker processes)."""
     from .pipeline import build
 
+    try:
+        r = build(data_dir, org, year, out_dir, notebooks_dir=notebooks_dir,
+                  catalog_files=catalog_files, timeout=timeout, force=force, jobs=jobs)
+    except LawReportError as exc:
+        return Outcome(org, year, "failed", error=str(exc), code=exc.exit_code)
+    except Exception as exc:  # an internal error must not take the batch down
+        return Outcome(org, year, "failed", error=f"internal error: {type(exc).__name__}: "
+                       f"{exc}", code=1)
+    return Outcome(org, year, r.status, r.report, r.n_warnings)
+
+
+def _run_local(targets, args, jobs, progress):
+    if len(targets) == 1 or jobs == 1:
+        for org, year in targets:
+            yield _build_one(org, year, *args, jobs)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    workers = min(jobs, len(targets))
+    per_build = max(1, jobs // workers)
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        futures = [pool.submit(_build_one, org, year, *args, per_build)
+                   for org, year in targets]
+        for fut in as_completed(futures):
+            yield fut.result()
+
+
+def _run_dask(targets, args, address):
+    try:
+        from distributed import Client, as_completed
+    except ImportError:  # pragma: no cover - a dependency of lawreport
+        raise InputError("--scheduler needs dask.distributed: pip install 'dask[distributed]'")
+    try:
+        client = Client(address, timeout=30)
+    except (OSError, TimeoutError) as exc:
+        raise InputError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+    try:
+        futures = [client.submit(_build_one, org, year, *args, 1, pure=False,
+                                 key=f"lawreport-{org}-{year}") for org, year in targets]
+        for fut in as_completed(futures):
+            yield fut.result()
+    finally:
+        client.close()
+
+
+def build_many(data_dir, out_dir, *, orgs=None, years=None, notebooks_dir=None,
+               catalog_files=(), timeout=600, force=False, jobs=None, scheduler=None,
+               index=True, echo=None):
+    """Build every selected department-year, then the index; print a summary.
+
+    Returns the exit code: 0 if all were built or unchanged; for a single
+    department-year its error's code (2 invalid input, 1 failure while
+    running); for several, 1 if any failed.
+    """
+    from .pipeline import default_notebooks_dir
+
     echo = echo or (lambda msg: print(msg, file=sys.stderr))
+    data_dir, out_dir = os.path.abspath(data_dir), os.path.abspath(out_dir)
+    notebooks_dir = os.path.abspath(notebooks_dir or default_notebooks_dir())
     targets = select(data_dir, orgs, years)
-    built, failed = [], []
-    for org, year in targets:
-        try:
-            r = build(data_dir, org, year, out_dir, notebooks_dir=notebooks_dir,
-                      catalog_files=catalog_files, timeout=timeout, log=echo)
-        except LawReportError as exc:
-            if len(targets) == 1:
-                raise
-            failed.append((org, year, exc))
-            echo(f"{org} {year}: FAILED: {exc}")
+    jobs = jobs or os.cpu_count() or 1
+    args = (data_dir, out_dir, notebooks_dir, [os.path.abspath(c) for c in catalog_files],
+            timeout, force)
+    tty = sys.stderr.isatty()
+    bar = None
+    if tty and len(targets) > 1:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(targets), unit="report", desc="building", file=sys.stderr)
+    runner = (_run_dask(targets, args, scheduler) if scheduler
+              else _run_local(targets, args, jobs, bar))
+    outcomes = []
+    for o in runner:
+        outcomes.append(o)
+        if bar is not None:
+            bar.update(1)
+            bar.set_postfix_str(f"{o.org} {o.year} {o.status}")
+        elif len(targets) > 1:
+            echo(f"[{len(outcomes)}/{len(targets)}] {o.org} {o.year}: {o.status}")
+    if bar is not None:
+        bar.close()
+    outcomes.sort(key=lambda o: (o.org, o.year))
+    failed = [o for o in outcomes if o.status == "failed"]
+    for o in outcomes:
+        if o.status == "failed":
             continue
-        built.append(r)
-        note = f" ({len(r.warnings)} data-check warning(s), see its 数据核验 section)" \
-            if r.warnings else ""
-        print(f"report: {os.path.relpath(r.report)}{note}")
+        note = (f" ({o.n_warnings} data-check warning(s), see its 数据核验 section)"
+                if o.n_warnings else "")
+        print(f"report: {os.path.relpath(o.report)}{note}"
+              + (" [unchanged]" if o.status == "unchanged" else ""))
+    if len(targets) == 1 and failed:
+        echo(f"lawreport: error: {failed[0].error}")
+        return failed[0].code
+    if index and len(targets) > 1:
+        path, status = _index(data_dir, out_dir, notebooks_dir, catalog_files, timeout, force)
+        if path:
+            print(f"index: {os.path.relpath(path)}" + (" [unchanged]" if status == "unchanged"
+                                                       else ""))
     if len(targets) > 1:
-        echo(f"{len(built)} built, {len(failed)} failed")
-        for org, year, exc in failed:
-            echo(f"  {org} {year}: {str(exc).splitlines()[0]}")
+        n = {s: sum(o.status == s for o in outcomes) for s in ("built", "unchanged")}
+        echo(f"{n['built']} built, {n['unchanged']} unchanged, {len(failed)} failed")
+        for o in failed:
+            echo(f"  FAILED {o.org} {o.year}: " + o.error.replace("\n", "\n    "))
     return 1 if failed else 0
+
+
+def _index(data_dir, out_dir, notebooks_dir, catalog_files, timeout, force):
+    """Build ``<out>/index.html`` unless its inputs are unchanged."""
+    try:
+        from .rollup import build_index, index_key
+    except ImportError:
+        return None, None
+    key = index_key(data_dir, out_dir, notebooks_dir, catalog_files)
+    stamp = os.path.join(out_dir, ".lawreport", "index.key")
+    index_html = os.path.join(out_dir, "index.html")
+    if not force and os.path.isfile(index_html):
+        try:
+            with open(stamp, encoding="utf-8") as fh:
+                if fh.read().strip() == key:
+                    return index_html, "unchanged"
+        except OSError:
+            pass
+    path = build_index(data_dir, out_dir, notebooks_dir=notebooks_dir,
+                       catalog_files=catalog_files, timeout=timeout)
+    os.makedirs(os.path.dirname(stamp), exist_ok=True)
+    with open(stamp, "w", encoding="utf-8") as fh:
+        fh.write(key + "\n")
+    return path, "built"

@@ -57,6 +57,15 @@ def _parser():
                    help="an extra indicator catalogue (repeatable)")
     b.add_argument("--timeout", type=float, default=600, metavar="SECONDS",
                    help="stop a cell that runs longer than this (default: 600)")
+    b.add_argument("--jobs", "-j", type=int, metavar="N",
+                   help="notebooks executing at once (default: the machine's cores)")
+    b.add_argument("--force", action="store_true",
+                   help="rebuild even when no input changed since the last build")
+    b.add_argument("--scheduler", metavar="ADDRESS",
+                   help="run the builds on a Dask distributed cluster, e.g. "
+                   "tcp://10.0.0.5:8786")
+    b.add_argument("--no-index", action="store_true",
+                   help="do not (re)build <out>/index.html after a batch")
 
     c = sub.add_parser("catalog", help="list the indicators a data file may hold",
                        description="List the indicator catalogue: id, name, unit, kind.")
@@ -110,9 +119,14 @@ def _validate(args):
 def _build(args):
     from .batch import build_many
 
+    if args.jobs is not None and args.jobs < 1:
+        raise InputError("--jobs must be at least 1")
+    if args.timeout <= 0:
+        raise InputError("--timeout must be a positive number of seconds")
     return build_many(args.data, args.out, orgs=args.org, years=args.year,
                       notebooks_dir=args.notebooks, catalog_files=args.catalog,
-                      timeout=args.timeout)
+                      timeout=args.timeout, force=args.force, jobs=args.jobs,
+                      scheduler=args.scheduler, index=not args.no_index)
 
 
 def _catalog(args):

@@ -12,6 +12,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import shutil
 import sys
 from dataclasses import dataclass, field
@@ -20,20 +21,22 @@ from .api import catalog_files_for, data_path, load_year
 from .exceptions import BuildLockedError, InputError
 from .execute import execute_part, part_notebooks
 
-__all__ = ["build", "BuildResult", "default_notebooks_dir", "provenance"]
+__all__ = ["build", "BuildResult", "build_key", "default_notebooks_dir", "provenance"]
 
 STATE_DIR = ".lawreport"
-#: Part notebooks run side by side, each in its own kernel process.
-PART_THREADS = 4
 
 
 @dataclass
 class BuildResult:
+    """What a build did: ``status`` is ``"built"`` or ``"unchanged"``."""
+
     org: str
     year: int
     report: str
     folder: str
     warnings: list = field(default_factory=list)
+    status: str = "built"
+    n_warnings: int = 0
 
 
 def default_notebooks_dir():
@@ -129,7 +132,8 @@ def _publish(staging, final):
     shutil.rmtree(staging, ignore_errors=True)
 
 
-def _run_parts(notebooks, staging, parameters, notebooks_dir, timeout, data, out_dir, log):
+def _run_parts(notebooks, staging, parameters, notebooks_dir, timeout, data, out_dir, log,
+               jobs):
     """Execute the part notebooks side by side, each in its own fresh kernel."""
     from concurrent.futures import ThreadPoolExecutor
 
@@ -139,7 +143,7 @@ def _run_parts(notebooks, staging, parameters, notebooks_dir, timeout, data, out
         return execute_part(key, nb_path, target, parameters, cwd=notebooks_dir,
                             timeout=timeout)
 
-    with ThreadPoolExecutor(max_workers=min(PART_THREADS, len(notebooks))) as pool:
+    with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(notebooks)))) as pool:
         futures = [(k, pool.submit(run, k, p)) for k, p in notebooks]
         errors, executed = [], {}
         for key, fut in futures:
@@ -163,8 +167,57 @@ def _run_parts(notebooks, staging, parameters, notebooks_dir, timeout, data, out
     return executed
 
 
+def build_key(data_file, notebooks, catalog_files, parameters):
+    """sha256 of everything a report depends on, by content, without parsing anything.
+
+    The data file, the same department's earlier years (comparisons and
+    trends use them), the user's catalogue files, an outline file the data
+    names by path, the part notebooks, the package's catalogue, outlines,
+    templates, kernelspec and source, the lawreport version and the parameters.
+    """
+    from . import __version__
+    from .history import earlier_files
+
+    h = hashlib.sha256()
+
+    def add(label, path):
+        h.update(f"{label}\0{os.path.basename(path)}\0".encode())
+        h.update(_sha256(path).encode())
+
+    add("data", data_file)
+    for _year, path in earlier_files(data_file):
+        add("earlier", path)
+    for path in catalog_files:
+        add("catalog", path)
+    with open(data_file, "rb") as fh:
+        m = re.search(rb"^outline:\s*[\"']?([^\s\"'#]+\.ya?ml)", fh.read(), re.M)
+    if m:
+        outline = os.path.join(os.path.dirname(data_file), m.group(1).decode("utf-8", "replace"))
+        if os.path.isfile(outline):
+            add("outline", outline)
+    for path in notebooks:
+        add("notebook", path)
+    root = os.path.dirname(os.path.abspath(__file__))
+    for path in _package_inputs() + sorted(
+            os.path.join(root, f) for f in os.listdir(root) if f.endswith(".py")):
+        add("package", path)
+    h.update(json.dumps([__version__, parameters], sort_keys=True).encode())
+    return h.hexdigest()
+
+
+def _previous_key(final):
+    try:
+        with open(os.path.join(final, "provenance.json"), encoding="utf-8") as fh:
+            prov = json.load(fh)
+    except (OSError, ValueError):
+        return None, 0
+    if not os.path.isfile(os.path.join(final, "report.html")):
+        return None, 0
+    return prov.get("build_key"), prov.get("warnings", 0)
+
+
 def build(data_dir, org, year, out_dir="outputs", *, notebooks_dir=None, catalog_files=(),
-          timeout=600, wait_for_lock=True, log=None):
+          timeout=600, wait_for_lock=True, force=False, jobs=None, log=None):
     """Build the report of one department-year.
 
     Parameters
@@ -181,10 +234,19 @@ def build(data_dir, org, year, out_dir="outputs", *, notebooks_dir=None, catalog
         Extra catalogue files merged over the shipped one.
     timeout : float
         Seconds a cell may run before the build is stopped.
+    wait_for_lock : bool
+        If another build of the same department-year runs, wait for it
+        (default) or raise :class:`BuildLockedError`.
+    force : bool
+        Rebuild even if no input changed since the last build.
+    jobs : int, optional
+        How many part notebooks run at once (default: the machine's cores).
 
     Returns
     -------
     BuildResult
+        ``status`` is ``"built"`` or ``"unchanged"`` (inputs identical by
+        content hash to the last build's, which is kept as it is).
 
     Raises
     ------
@@ -193,58 +255,76 @@ def build(data_dir, org, year, out_dir="outputs", *, notebooks_dir=None, catalog
     PartExecutionError, PartTimeoutError
         A part failed; the previous report stays in place.
     """
-    from . import __version__
-    from .export import assemble, export_html
-    from .render import closing_html, front_html
-    from .narrative import render, text_context
-
     log = log or (lambda msg: None)
     data_dir, out_dir = os.path.abspath(data_dir), os.path.abspath(out_dir)
     notebooks_dir = os.path.abspath(notebooks_dir or default_notebooks_dir())
     if not os.path.isdir(notebooks_dir) or not part_notebooks(notebooks_dir):
         raise InputError(f"no part notebooks (NN-<part>.ipynb) in {notebooks_dir}: "
                          "give --notebooks DIR")
+    data_file = data_path(data_dir, org, year)
     cat_files = catalog_files_for(data_dir, catalog_files)
+    staging_root = os.path.join(out_dir, STATE_DIR, "staging")
+    final = os.path.join(out_dir, str(org), str(int(year)))
+    parameters = {"org": str(org), "year": int(year), "data_dir": data_dir,
+                  "out_dir": staging_root, "catalog_files": list(cat_files)}
+    all_notebooks = part_notebooks(notebooks_dir)
+    key = build_key(data_file, [p for _k, p in all_notebooks], cat_files,
+                    {**parameters, "timeout": timeout})
+    if not force:
+        old_key, n_warn = _previous_key(final)
+        if old_key == key:
+            return BuildResult(str(org), int(year), os.path.join(final, "report.html"), final,
+                               status="unchanged", n_warnings=n_warn)
     loaded = load_year(data_dir, org, year, catalog_files)
-    data, outline, findings = loaded.data, loaded.outline, loaded.findings
-    notebooks = [(k, p) for k, p in part_notebooks(notebooks_dir)
-                 if k == "summary" or k in data.parts]
+    data = loaded.data
+    notebooks = [(k, p) for k, p in all_notebooks if k == "summary" or k in data.parts]
     missing = [k for k in data.parts if k not in dict(notebooks)]
     if missing:
         raise InputError(f"no notebook for part(s) {', '.join(missing)} in {notebooks_dir}")
-    staging_root = os.path.join(out_dir, STATE_DIR, "staging")
-    staging = os.path.join(staging_root, data.org_slug, str(data.year))
-    final = os.path.join(out_dir, data.org_slug, str(data.year))
-    parameters = {"org": data.org_slug, "year": data.year, "data_dir": data_dir,
-                  "out_dir": staging_root, "catalog_files": list(cat_files)}
-
     with _lock(out_dir, data.org_slug, data.year, wait=wait_for_lock):
+        staging = os.path.join(staging_root, data.org_slug, str(data.year))
         shutil.rmtree(staging, ignore_errors=True)
         os.makedirs(os.path.join(staging, "notebooks"))
         executed = _run_parts(notebooks, staging, parameters, notebooks_dir, timeout,
-                              data, out_dir, log)
+                              data, out_dir, log, jobs or os.cpu_count() or 1)
         log(f"{data.org_slug} {data.year}: exporting report.html")
-        title = render(data.title or outline.title, text_context(data))
         prov = provenance(data, notebooks, cat_files, parameters, loaded.history)
         prov["parameters"] = {**parameters, "data_dir": os.path.relpath(data_dir, out_dir),
-                              "out_dir": os.path.relpath(staging_root, out_dir)}
-        digest = prov["inputs"]["data"][next(iter(prov["inputs"]["data"]))]
-        line = (f"由 lawreport {__version__} 依据数据文件 "
-                f"{os.path.basename(data_path(data_dir, org, year))}（sha256 {digest[:12]}）生成；"
-                "输入哈希、参数与软件版本见同目录 provenance.json。")
-        parts = [executed[k] for k, _ in notebooks if k != "summary"]
-        appendix = [executed["summary"]] if "summary" in executed else []
-        nb = assemble(parts, front_html(data, outline, loaded.previous, loaded.catalog),
-                      closing_html(data), appendix)
-        html = export_html(nb, title=f"{data.org_name}{title}", version=__version__,
-                           provenance_line=line)
-        with open(os.path.join(staging, "report.html"), "w", encoding="utf-8") as fh:
-            fh.write(html)
-        with open(os.path.join(staging, "provenance.json"), "w", encoding="utf-8") as fh:
-            json.dump(prov, fh, ensure_ascii=False, indent=1, sort_keys=True)
-            fh.write("\n")
+                              "out_dir": os.path.relpath(staging_root, out_dir),
+                              "catalog_files": [os.path.relpath(p, out_dir)
+                                                for p in cat_files],
+                              "timeout": timeout}
+        prov["build_key"] = key
+        warnings = [f for f in loaded.findings if f.level == "warning"]
+        prov["warnings"] = len(warnings)
+        _export(loaded, notebooks, executed, prov, staging)
         _publish(staging, final)
-        failed = os.path.join(out_dir, STATE_DIR, "failed", data.org_slug, str(data.year))
-        shutil.rmtree(failed, ignore_errors=True)
+        shutil.rmtree(os.path.join(out_dir, STATE_DIR, "failed", data.org_slug,
+                                   str(data.year)), ignore_errors=True)
     return BuildResult(data.org_slug, data.year, os.path.join(final, "report.html"), final,
-                       [f for f in findings if f.level == "warning"])
+                       warnings, status="built", n_warnings=len(warnings))
+
+
+def _export(loaded, notebooks, executed, prov, staging):
+    """Assemble the executed parts and write report.html and provenance.json to staging."""
+    from . import __version__
+    from .export import assemble, export_html
+    from .narrative import render, text_context
+    from .render import closing_html, front_html
+
+    data, outline = loaded.data, loaded.outline
+    title = render(data.title or outline.title, text_context(data))
+    digest = next(iter(prov["inputs"]["data"].values()))
+    line = (f"由 lawreport {__version__} 依据数据文件 {os.path.basename(data.path)}"
+            f"（sha256 {digest[:12]}）生成；输入哈希、参数与软件版本见同目录 provenance.json。")
+    parts = [executed[k] for k, _ in notebooks if k != "summary"]
+    appendix = [executed["summary"]] if "summary" in executed else []
+    nb = assemble(parts, front_html(data, outline, loaded.previous, loaded.catalog),
+                  closing_html(data), appendix)
+    html = export_html(nb, title=f"{data.org_name}{title}", version=__version__,
+                       provenance_line=line)
+    with open(os.path.join(staging, "report.html"), "w", encoding="utf-8") as fh:
+        fh.write(html)
+    with open(os.path.join(staging, "provenance.json"), "w", encoding="utf-8") as fh:
+        json.dump(prov, fh, ensure_ascii=False, indent=1, sort_keys=True)
+        fh.write("\n")
