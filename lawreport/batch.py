@@ -165,10 +165,8 @@ def build_many(data_dir, out_dir, *, orgs=None, years=None, notebooks_dir=None,
 
 def _index(data_dir, out_dir, notebooks_dir, catalog_files, timeout, force):
     """Build ``<out>/index.html`` unless its inputs are unchanged."""
-    try:
-        from .rollup import build_index, index_key
-    except ImportError:
-        return None, None
+    from .rollup import build_index
+
     key = index_key(data_dir, out_dir, notebooks_dir, catalog_files)
     stamp = os.path.join(out_dir, ".lawreport", "index.key")
     index_html = os.path.join(out_dir, "index.html")
@@ -185,3 +183,35 @@ def _index(data_dir, out_dir, notebooks_dir, catalog_files, timeout, force):
     with open(stamp, "w", encoding="utf-8") as fh:
         fh.write(key + "\n")
     return path, "built"
+
+
+def index_key(data_dir, out_dir, notebooks_dir, catalog_files):
+    """sha256 of what the index shows: every report's figures, which data exist, the
+    rollup notebook, the catalogue and the package."""
+    import hashlib
+    import json
+
+    from . import __version__
+    from .api import catalog_files_for
+    from .pipeline import _package_inputs, _sha256
+
+    h = hashlib.sha256()
+    for path in data_files(data_dir):
+        h.update(os.path.relpath(path, data_dir).encode() + b"\0")
+    for org in sorted(os.listdir(out_dir)):
+        folder = os.path.join(out_dir, org)
+        if org.startswith(".") or not os.path.isdir(folder):
+            continue
+        for year in sorted(os.listdir(folder)):
+            fig = os.path.join(folder, year, "figures.json")
+            if os.path.isfile(fig):
+                h.update(f"{org}/{year}\0{_sha256(fig)}".encode())
+    root = os.path.dirname(os.path.abspath(__file__))
+    files = [os.path.join(notebooks_dir, "rollup.ipynb"),
+             *catalog_files_for(data_dir, catalog_files), *_package_inputs(),
+             *sorted(os.path.join(root, f) for f in os.listdir(root) if f.endswith(".py"))]
+    for path in files:
+        if os.path.isfile(path):
+            h.update(f"{os.path.basename(path)}\0{_sha256(path)}".encode())
+    h.update(json.dumps([__version__, data_dir, out_dir]).encode())
+    return h.hexdigest()
