@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 
 from . import __version__
@@ -90,10 +91,13 @@ def _validate(args):
     files, status = [], 0
     for path in args.paths:
         if os.path.isdir(path):
-            found = data_files(path)
+            found = data_files(path) or [  # a department's own folder
+                os.path.join(path, n) for n in sorted(os.listdir(path))
+                if re.fullmatch(r"\d{4}\.ya?ml", n)]
             if not found:
                 raise InputError(f"{path}: no <org>/<year>.yaml data files in this folder")
-            files += [(f, path) for f in found]
+            files += [(f, os.path.dirname(os.path.dirname(os.path.abspath(f))))
+                      for f in found]
         elif os.path.exists(path):
             files.append((path, os.path.dirname(os.path.dirname(os.path.abspath(path)))))
         else:
