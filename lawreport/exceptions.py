@@ -82,18 +82,23 @@ class PartExecutionError(BuildError):
     notebook : str
         Path of the executed notebook to open.
     cell : int or None
-        Index of the failing cell in that notebook.
+        Index (0-based) of the failing cell in that notebook.
     ename, evalue : str
         The exception's name and value inside the kernel.
+    source : str
+        The failing cell's source.
     """
 
-    def __init__(self, part, notebook, cell, ename, evalue):
+    def __init__(self, part, notebook, cell, ename, evalue, source=""):
         self.part, self.notebook, self.cell = part, notebook, cell
-        self.ename, self.evalue = ename, evalue
-        super().__init__(part, notebook, cell, ename, evalue)
+        self.ename, self.evalue, self.source = ename, evalue, source
+        super().__init__(part, notebook, cell, ename, evalue, source)
 
     def __str__(self):
-        where = f" in cell {self.cell}" if self.cell is not None else ""
+        where = ""
+        if self.cell is not None:
+            first = (self.source or "").strip().splitlines()[:1]
+            where = f" in cell {self.cell + 1}" + (f" ({first[0][:60]})" if first else "")
         return (
             f"part '{self.part}' failed{where}: {self.ename}: {self.evalue}\n"
             f"  open the executed notebook to see the failing cell: {self.notebook}"

@@ -8,7 +8,7 @@ from importlib import resources
 
 from .exceptions import PartExecutionError, PartTimeoutError
 
-__all__ = ["part_notebooks", "execute_part", "kernel_manager_class", "KERNEL_NAME",
+__all__ = ["part_notebooks", "execute_part", "check_parameters", "kernel_manager_class", "KERNEL_NAME",
            "normalize_notebook"]
 
 KERNEL_NAME = "lawreport"
@@ -73,6 +73,31 @@ def normalize_notebook(nb, input_name):
     return nb
 
 
+def check_parameters(parameters):
+    """Make sure every parameter reaches the notebook as data, never as code.
+
+    papermill writes parameters into the notebook as Python source; a string
+    whose translation does not read back as the very same value (a path with
+    a backslash before a quote, say) could end the string literal early. Such
+    a value is refused.
+    """
+    import ast
+
+    from papermill.translators import PythonTranslator
+
+    from .exceptions import InputError
+
+    for name, value in parameters.items():
+        source = PythonTranslator.translate(value)
+        try:
+            same = ast.literal_eval(source) == value
+        except (ValueError, SyntaxError):
+            same = False
+        if not same:
+            raise InputError(f"parameter {name}={value!r} cannot be passed to a notebook "
+                             "safely: use a path without quotes or backslashes")
+
+
 def execute_part(key, notebook, output, parameters, *, cwd=None, timeout=600):
     """Execute one part notebook into ``output``.
 
@@ -88,6 +113,7 @@ def execute_part(key, notebook, output, parameters, *, cwd=None, timeout=600):
     import papermill as pm
 
     notebook, output = os.path.abspath(notebook), os.path.abspath(output)
+    check_parameters(parameters)
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
     try:
@@ -102,7 +128,7 @@ def execute_part(key, notebook, output, parameters, *, cwd=None, timeout=600):
             record_timing=False)
     except pm.PapermillExecutionError as exc:
         raise PartExecutionError(key, os.fspath(output), exc.cell_index, exc.ename,
-                                 exc.evalue) from None
+                                 exc.evalue, exc.source) from None
     except CellTimeoutError:
         raise PartTimeoutError(key, os.fspath(output), timeout) from None
     except DeadKernelError as exc:
