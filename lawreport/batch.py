@@ -165,8 +165,6 @@ def build_many(data_dir, out_dir, *, orgs=None, years=None, notebooks_dir=None,
 
 def _index(data_dir, out_dir, notebooks_dir, catalog_files, timeout, force):
     """Build ``<out>/index.html`` unless its inputs are unchanged."""
-    from .rollup import build_index
-
     key = index_key(data_dir, out_dir, notebooks_dir, catalog_files)
     stamp = os.path.join(out_dir, ".lawreport", "index.key")
     index_html = os.path.join(out_dir, "index.html")
@@ -177,6 +175,8 @@ def _index(data_dir, out_dir, notebooks_dir, catalog_files, timeout, force):
                     return index_html, "unchanged"
         except OSError:
             pass
+    from .rollup import build_index  # pandas, nbconvert: only when the index is rebuilt
+
     path = build_index(data_dir, out_dir, notebooks_dir=notebooks_dir,
                        catalog_files=catalog_files, timeout=timeout)
     os.makedirs(os.path.dirname(stamp), exist_ok=True)
