@@ -132,6 +132,19 @@ def _publish(staging, final):
     shutil.rmtree(staging, ignore_errors=True)
 
 
+def _close_thread_loop():
+    """Close the event loop nbclient made for this worker thread (and its sockets)."""
+    import asyncio
+
+    try:
+        loop = asyncio.get_event_loop_policy().get_event_loop()
+    except RuntimeError:
+        return
+    if not loop.is_closed() and not loop.is_running():
+        loop.close()
+    asyncio.set_event_loop(None)
+
+
 def _run_parts(notebooks, staging, parameters, notebooks_dir, timeout, data, out_dir, log,
                jobs):
     """Execute the part notebooks side by side, each in its own fresh kernel."""
@@ -140,8 +153,11 @@ def _run_parts(notebooks, staging, parameters, notebooks_dir, timeout, data, out
     def run(key, nb_path):
         log(f"{data.org_slug} {data.year}: running {os.path.basename(nb_path)}")
         target = os.path.join(staging, "notebooks", os.path.basename(nb_path))
-        return execute_part(key, nb_path, target, parameters, cwd=notebooks_dir,
-                            timeout=timeout)
+        try:
+            return execute_part(key, nb_path, target, parameters, cwd=notebooks_dir,
+                                timeout=timeout)
+        finally:
+            _close_thread_loop()
 
     with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(notebooks)))) as pool:
         futures = [(k, pool.submit(run, k, p)) for k, p in notebooks]
