@@ -13,7 +13,7 @@ import os
 
 from .exceptions import BuildError
 
-__all__ = ["setup_font", "chart_png", "trend_png", "FONT_FAMILY", "FONT_CANDIDATES"]
+__all__ = ["setup_font", "chart_png", "trend_png", "png_bytes", "FONT_FAMILY", "FONT_CANDIDATES"]
 
 FONT_FAMILY = "Noto Sans CJK SC"
 FONT_CANDIDATES = (
@@ -79,9 +79,18 @@ def chart_png(table, title, kind="bar"):
         ax.bar_label(bars, labels=[f"{v:g}" for v in values], padding=3)
         ax.set_ylabel(unit)
         ax.margins(y=0.15)
+    _despine(ax)
+    ax.set_title(title, fontsize=12)
+    return png_bytes(fig)
+
+
+def _despine(ax):
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    ax.set_title(title, fontsize=12)
+
+
+def png_bytes(fig):
+    """A figure as PNG bytes with fixed metadata: the same figure gives the same bytes."""
     fig.tight_layout()
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=100, metadata={"Software": None})
@@ -113,10 +122,6 @@ def trend_png(trend, title, units):
         ax.set_title(f"{col}（{units.get(col, '')}）" if units.get(col) else col, fontsize=10)
         ax.set_xticks(years, [str(y) for y in years])
         ax.margins(y=0.25, x=0.15)
-        for side in ("top", "right"):
-            ax.spines[side].set_visible(False)
+        _despine(ax)
     fig.suptitle(title, fontsize=12)
-    fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=100, metadata={"Software": None})
-    return buf.getvalue()
+    return png_bytes(fig)

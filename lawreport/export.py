@@ -33,19 +33,16 @@ def assemble(parts, front_html, closing_html, appendix=()):
     """
     from nbformat.v4 import new_notebook
 
+    def cells(prefix, notebooks):
+        for i, part in enumerate(notebooks):
+            for c in part.cells:
+                c = c.copy()
+                c.id = f"{prefix}{i}-{c.get('id', '')}"
+                yield c
+
     nb = new_notebook(metadata={"language_info": {"name": "python"}})
-    nb.cells.append(html_cell("lr-front", front_html))
-    for i, part in enumerate(parts):
-        for c in part.cells:
-            c = c.copy()
-            c.id = f"p{i}-{c.get('id', '')}"
-            nb.cells.append(c)
-    nb.cells.append(html_cell("lr-closing", closing_html))
-    for i, part in enumerate(appendix):
-        for c in part.cells:
-            c = c.copy()
-            c.id = f"a{i}-{c.get('id', '')}"
-            nb.cells.append(c)
+    nb.cells = [html_cell("lr-front", front_html), *cells("p", parts),
+                html_cell("lr-closing", closing_html), *cells("a", appendix)]
     return nb
 
 

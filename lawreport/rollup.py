@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import contextlib
 import html
-import io
 import json
 import os
 import re
@@ -221,12 +220,6 @@ def _labels(orgs):
     return {o: (n if counts[n] == 1 else f"{n}（{o}）") for o, n in orgs.items()}
 
 
-def _png(fig):
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=100, metadata={"Software": None})
-    return buf.getvalue()
-
-
 class RollupView:
     """The index, as the rollup notebook shows it: each method returns HTML."""
 
@@ -314,7 +307,7 @@ class RollupView:
 
     def key_figures_png(self, year):
         """Small multiples: one bar chart per key figure of ``year``, departments compared."""
-        from .charts import PALETTE, setup_font
+        from .charts import PALETTE, png_bytes, setup_font
         from matplotlib.figure import Figure
 
         setup_font()
@@ -344,12 +337,11 @@ class RollupView:
             for side in ("top", "right"):
                 ax.spines[side].set_visible(False)
         fig.suptitle(f"{year}年主要数据部门对比", fontsize=12)
-        fig.tight_layout()
-        return _png(fig)
+        return png_bytes(fig)
 
     def reports_png(self):
         """Per year: reports built and cells missing, stacked bars."""
-        from .charts import PALETTE, setup_font
+        from .charts import PALETTE, png_bytes, setup_font
         from matplotlib.figure import Figure
 
         setup_font()
@@ -374,8 +366,7 @@ class RollupView:
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
         ax.set_title("各年度报告生成情况", fontsize=12)
-        fig.tight_layout()
-        return _png(fig)
+        return png_bytes(fig)
 
     def charts_html(self):
         from .render import png_html
