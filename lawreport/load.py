@@ -7,6 +7,8 @@ line and field; what the values mean is checked in :mod:`lawreport.validate`.
 from __future__ import annotations
 
 import datetime as _dt
+import difflib
+import math
 import os
 import re
 
@@ -17,12 +19,15 @@ from .yamlread import Scalar, read_yaml
 __all__ = ["load_yaml", "data_files", "TOP_KEYS"]
 
 TOP_KEYS = ("org", "year", "report_date", "outline", "title", "figures", "narrative")
-_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
+# ASCII digits only: full-width (１２) or Arabic-Indic digits are refused, not guessed
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)", re.ASCII)
+_EXPONENT = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)[eE][+-]?\d+", re.ASCII)
 
 
 class _Ctx:
     def __init__(self, path, lines):
         self.path, self.lines, self.findings = path, lines, []
+        self.figure_lines = {}  # figure id → the line that gave it
 
     def error(self, fieldpath, message, hint="", line=None):
         if line is None:
@@ -34,19 +39,25 @@ class _Ctx:
         self.findings.append(Finding("error", self.path, line, fieldpath, message, hint))
 
 
+def _is_nothing(v):
+    """True for a missing value: nothing after the colon, ``~`` or ``null``."""
+    return v is None or (isinstance(v, Scalar) and not v.quoted and
+                         v.text in ("", "~", "null", "Null", "NULL"))
+
+
 def _describe(v):
     if isinstance(v, dict):
         return "a mapping"
     if isinstance(v, list):
         return "a list"
-    if v is None:
+    if _is_nothing(v):
         return "nothing"
     return f"'{v.text}'"
 
 
 def _text(ctx, v, fieldpath, *, required=True, what="text"):
     """A string field: the raw scalar text, whatever YAML 1.1 would retype it to."""
-    if v is None or (isinstance(v, Scalar) and not v.quoted and v.text in ("", "~", "null")):
+    if _is_nothing(v):
         if required:
             ctx.error(fieldpath, f"{what} is missing", f"write the {what} after '{fieldpath.rsplit('.', 1)[-1]}:'")
         return None
@@ -58,7 +69,12 @@ def _text(ctx, v, fieldpath, *, required=True, what="text"):
 
 
 def _number(ctx, v, fieldpath):
-    if not isinstance(v, Scalar) or v.text.strip() == "":
+    if _is_nothing(v) or (isinstance(v, Scalar) and not v.text.strip()):
+        key = fieldpath.rsplit(".", 1)[-1]
+        ctx.error(fieldpath, f"expected a number, found {_describe(v)}",
+                  f"write its value after '{key}:' (e.g. {key}: 12), or delete the line")
+        return None
+    if not isinstance(v, Scalar):
         ctx.error(fieldpath, f"expected a number, found {_describe(v)}",
                   "write a number such as 12, or nest figures as 'name: number' pairs")
         return None
@@ -71,15 +87,23 @@ def _number(ctx, v, fieldpath):
         hint = "write digits only, e.g. 12 or 99.5"
         if v.quoted:
             hint = f"remove the quotes: {t}" if _NUMBER.fullmatch(t) else hint
+        elif _EXPONENT.fullmatch(t):
+            hint = "write the number in plain digits, without an exponent (e or E)"
         ctx.error(fieldpath, f"expected a number, found '{v.text}'", hint)
         return None
     if re.fullmatch(r"[+-]?0\d+", t):
-        ctx.error(fieldpath, f"'{t}' has a leading zero, which YAML 1.1 reads as an octal "
-                  f"number ({int(t.lstrip('+-'), 8) if set(t.lstrip('+-')) <= set('01234567') else 'an error'})",
-                  f"write {int(t)} without the leading zero")
+        digits = t.lstrip("+-")
+        octal = (f"the octal number {int(digits, 8)}" if set(digits) <= set("01234567")
+                 else "text, or an invalid octal number")
+        ctx.error(fieldpath, f"'{t}' has a leading zero, which YAML 1.1 tools read as "
+                  f"{octal}", f"write {int(t)} without the leading zero")
         return None
     value = float(t)
-    return int(value) if value.is_integer() and "." not in t else value
+    if not math.isfinite(value):
+        ctx.error(fieldpath, f"'{t[:12]}…' ({len(t)} characters) is too large to be a figure",
+                  "check the figure: write the number in plain digits")
+        return None
+    return int(t) if "." not in t else value
 
 
 def _figures(ctx, tree, prefix, out):
@@ -92,9 +116,18 @@ def _figures(ctx, tree, prefix, out):
         if isinstance(v, dict):
             _figures(ctx, v, fieldpath, out)
         else:
+            fid = fieldpath[len("figures."):]
+            line = v.line if isinstance(v, Scalar) else None
+            if fid in ctx.figure_lines:
+                ctx.error(fieldpath, f"figure '{fid}' is given twice: here and on line "
+                          f"{ctx.figure_lines[fid]}",
+                          "keep one of the two: a dotted key 'a.b:' and 'b:' nested under "
+                          "'a:' are the same figure", line=line)
+                continue
+            ctx.figure_lines[fid] = line
             n = _number(ctx, v, fieldpath)
             if n is not None:
-                out[fieldpath[len("figures."):]] = n
+                out[fid] = n
 
 
 def _item(ctx, v, fieldpath):
@@ -154,11 +187,17 @@ def build_model(tree, lines, path):
     ctx = _Ctx(path, lines)
     if not isinstance(tree, dict):
         ctx.error("", f"expected a mapping of fields ({', '.join(TOP_KEYS)}), "
-                  f"found {_describe(tree)}", "see docs/data-format.md", line=1)
+                  f"found {_describe(tree)}", "write the fields as 'org:', 'year:', … each at "
+                  "the start of a line, with no '-' before them (see docs/data-format.md)",
+                  line=1)
         return None, ctx.findings
     for k in tree:
         if k not in TOP_KEYS:
-            ctx.error(k, f"unknown field '{k}'", f"the fields are: {', '.join(TOP_KEYS)}")
+            near = difflib.get_close_matches(k, TOP_KEYS, n=1, cutoff=0.6)
+            ctx.error(k, f"unknown field '{k}'" + (f" (did you mean '{near[0]}'?)" if near
+                                                   else ""),
+                      (f"rename it to '{near[0]}'; " if near else "") +
+                      f"the fields are: {', '.join(TOP_KEYS)}")
     for k in ("org", "year", "report_date", "outline", "figures", "narrative"):
         if k not in tree:
             ctx.error(k, f"required field '{k}' is missing",
@@ -170,12 +209,17 @@ def build_model(tree, lines, path):
         name = _text(ctx, org.get("name"), "org.name", what="department name")
     elif "org" in tree:
         ctx.error("org", f"expected 'slug' and 'name' under org, found {_describe(org)}",
-                  "write org:\\n  slug: my-dept\\n  name: 某某局")
+                  "write 'org:' on its own line, with 'slug: my-dept' and 'name: 某某局' "
+                  "indented under it")
     year = None
     if "year" in tree:
         y = tree["year"]
         if isinstance(y, Scalar) and not y.quoted and re.fullmatch(r"\d{4}", y.text):
             year = int(y.text)
+        elif isinstance(y, Scalar) and y.quoted and re.fullmatch(r"\d{4}", y.text.strip()):
+            # like every number of the file, the year is written without quotes
+            ctx.error("year", f"the year is written as quoted text (\"{y.text}\"), not as "
+                      "a number", f"remove the quotes: year: {y.text.strip()}")
         else:
             ctx.error("year", f"expected a four-digit year, found {_describe(y)}",
                       "write the year as digits, e.g. year: 2021")
@@ -183,13 +227,15 @@ def build_model(tree, lines, path):
     if "report_date" in tree:
         d = tree["report_date"]
         t = d.text.strip() if isinstance(d, Scalar) else ""
-        try:
-            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", t):
-                raise ValueError
-            report_date = _dt.date.fromisoformat(t)
-        except ValueError:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", t):
             ctx.error("report_date", f"expected a date YYYY-MM-DD, found {_describe(d)}",
                       "write the date like \"2021-12-30\" (quoted)")
+        else:
+            try:
+                report_date = _dt.date.fromisoformat(t)
+            except ValueError as exc:
+                ctx.error("report_date", f"'{t}' is not a date of the calendar ({exc})",
+                          "write an existing date like \"2021-12-30\" (YYYY-MM-DD)")
     outline = _text(ctx, tree.get("outline"), "outline", what="outline name") \
         if "outline" in tree else None
     title = _text(ctx, tree["title"], "title", what="title") if "title" in tree else None

@@ -42,6 +42,68 @@ def _near(name, options):
     return f" (did you mean '{m[0]}'?)" if m else ""
 
 
+def _unknown_figure(fid, indicators):
+    """(message, hint) for a figure id the catalogue does not declare.
+
+    A known id nested under the wrong group, or written without its group, is
+    almost always an indentation slip: say so.
+    """
+    hint = ("use an id of the catalogue (lawreport catalog), or declare it in your own "
+            "catalogue file (--catalog)")
+    segs = fid.split(".")
+    for i in range(1, len(segs)):
+        tail = ".".join(segs[i:])
+        if tail in indicators:
+            return (f"unknown figure '{fid}': '{tail}' is a figure of the catalogue, but "
+                    f"here it is nested under '{'.'.join(segs[:i])}'",
+                    "check the indentation of this line: it belongs at the level of "
+                    f"figures: {tail}")
+    groups = sorted(i for i in indicators if i.rpartition(".")[2] == fid and "." in i)
+    if groups:
+        return (f"unknown figure '{fid}' (it is the name of a figure inside a group: "
+                f"{', '.join(groups[:4])})",
+                "nest it under its group, indented, e.g. "
+                f"figures: {groups[0].rpartition('.')[0]}: {fid}")
+    return f"unknown figure '{fid}'{_near(fid, indicators)}", hint
+
+
+_FULLWIDTH = re.compile(r"｛\s*([A-Za-z_][A-Za-z0-9_.]*)\s*(?:[:：]\s*([a-z]+)\s*)?｝")
+_BRACED = re.compile(r"\{([^{}｛｝\n]{0,60})[}｝]")
+_BRACE_HINT = "write {{ and }} for literal braces; a placeholder is {figure.id}"
+
+
+def _placeholder_problem(text, exc):
+    """(message, hint) for a :class:`PlaceholderError` in ``text``."""
+    msg = str(exc)
+    if msg.startswith("unknown format"):
+        return msg, ("use {id}, {id:cn}, {id:cnq}, {id:prev} or {id:yoy} "
+                     "(see docs/data-format.md)")
+    col = (exc.column or 1) - 1
+    m = _BRACED.match(text, col) if text[col:col + 1] == "{" else None
+    if not m or not m.group(1).strip():
+        # a figure id next to the lone brace: the other brace is missing
+        if text[col:col + 1] == "{":
+            near = re.match(r"\{([A-Za-z_][A-Za-z0-9_.]*(?::[a-z]+)?)", text[col:])
+        else:
+            near = re.search(r"([A-Za-z_][A-Za-z0-9_.]*(?::[a-z]+)?)$", text[:col])
+        if near:
+            return msg, (f"if this is a placeholder, write {{{near.group(1)}}}; "
+                         + _BRACE_HINT)
+        return msg, _BRACE_HINT
+    name, colon, fmt = m.group(1).replace("：", ":").partition(":")
+    fixed = "{" + name.strip() + (":" + fmt.strip().lower() if colon else "") + "}"
+    try:
+        ok = len(parse_placeholders(fixed)) == 1 and not isinstance(
+            parse_placeholders(fixed)[0], str)
+    except PlaceholderError:
+        ok = False
+    how = (f"write it as {fixed}" if ok else
+           "a placeholder is {figure.id} or {figure.id:format}")
+    return (f"malformed placeholder '{m.group(0)}' at character {col + 1}",
+            f"{how}: no spaces, an ASCII figure id, half-width braces and a lowercase "
+            "format (:cn, :cnq, :prev, :yoy); write {{ and }} for literal braces")
+
+
 def check_data(data, catalog, outline=None):
     """Semantic findings for a loaded :class:`YearData`. Returns (outline, findings)."""
     f = []
@@ -73,9 +135,7 @@ def check_data(data, catalog, outline=None):
         fp = f"figures.{fid}"
         ind = catalog.indicators.get(fid)
         if ind is None:
-            add("error", fp, f"unknown figure '{fid}'{_near(fid, catalog.indicators)}",
-                "use an id of the catalogue (lawreport catalog), or declare it in your own "
-                "catalogue file (--catalog)")
+            add("error", fp, *_unknown_figure(fid, catalog.indicators))
             continue
         low, high = ind.bounds
         if ind.kind == "count" and not float(value).is_integer():
@@ -86,9 +146,11 @@ def check_data(data, catalog, outline=None):
             add("error", fp, f"{ind.name} is {what}; {format_value(value)} is below {low}",
                 f"write a value of at least {low}")
         elif value > high:
+            pct = ind.kind == "percentage" and high == 100
             add("error", fp, f"{ind.name} = {format_value(value)} is above its bound "
-                f"{format_value(high)}" + (" (percentages are 0-100)" if ind.kind ==
-                                             "percentage" else ""),
+                f"{format_value(high)}" + (" (percentages are 0-100)" if pct else ""),
+                "check the figure: write a percentage as a number from 0 to 100 (99.5 "
+                "for 99.5%)" if pct else
                 "check the figure; if it is right, raise 'max' for it in your catalogue")
 
     # relations
@@ -150,11 +212,15 @@ def check_data(data, catalog, outline=None):
     if data.title:
         texts.append(("title", type("T", (), {"text": data.title, "line": None})()))
     for fp, item in texts:
+        for m in _FULLWIDTH.finditer(item.text):
+            if m.group(1) in known:
+                fixed = "{" + m.group(1) + (f":{m.group(2)}" if m.group(2) else "") + "}"
+                add("error", fp, f"placeholder '{m.group(0)}' is written with full-width "
+                    "braces ｛｝", f"write it with half-width (半角) braces: {fixed}")
         try:
             pieces = parse_placeholders(item.text)
         except PlaceholderError as exc:
-            add("error", fp, str(exc), "write {{ and }} for literal braces; a placeholder "
-                "is {figure.id}")
+            add("error", fp, *_placeholder_problem(item.text, exc))
             continue
         for piece in pieces:
             if isinstance(piece, str):
