@@ -182,8 +182,12 @@ def _part(ctx, key, tree, fieldpath):
     return PartText(key, intro, areas, ctx.lines.get(fieldpath))
 
 
-def build_model(tree, lines, path):
-    """A parsed tree → (YearData or None, findings)."""
+def build_model(tree, lines, path, partial=False):
+    """A parsed tree → (YearData or None, findings).
+
+    With errors, the model is None, or with ``partial=True`` the part of it
+    that could be read, its ``bad_fields`` naming the fields in error.
+    """
     ctx = _Ctx(path, lines)
     if not isinstance(tree, dict):
         ctx.error("", f"expected a mapping of fields ({', '.join(TOP_KEYS)}), "
@@ -266,26 +270,31 @@ def build_model(tree, lines, path):
     elif "narrative" in tree:
         ctx.error("narrative", f"expected 'preamble' and 'parts' under narrative, "
                   f"found {_describe(narrative)}", "see docs/data-format.md")
-    if ctx.findings:
-        return None, ctx.findings
     data = YearData(path=path, org_slug=slug, org_name=name, year=year,
                     report_date=report_date, outline=outline, title=title, figures=figures,
                     preamble=preamble, parts=parts, signature=signature, lines=dict(lines))
+    if ctx.findings:
+        # a partial model: what could be read, for the checks that do not depend on
+        # the fields in error (so one typo does not hide the file's other problems)
+        data.bad_fields = {f.field for f in ctx.findings}
+        return (data if partial else None), ctx.findings
     return data, ctx.findings
 
 
-def load_yaml(path):
+def load_yaml(path, partial=False):
     """Read one yearly YAML data file.
 
     Returns
     -------
     (YearData or None, list of Finding)
+        The model is None when there are errors; with ``partial=True`` it is
+        whatever could be read past type errors (see :func:`build_model`).
     """
     path = os.fspath(path)
     tree, lines, findings = read_yaml(path)
     if tree is None or findings:
         return None, findings
-    return build_model(tree, lines, path)
+    return build_model(tree, lines, path, partial)
 
 
 def data_files(root):

@@ -168,6 +168,8 @@ class YearData:
     parts: dict[str, PartText]
     signature: str | None = None
     lines: dict[str, int] = field(default_factory=dict)
+    #: fields that failed to load (a partial model, for validation only)
+    bad_fields: set = field(default_factory=set)
 
     def line_of(self, fieldpath):
         """Line of ``fieldpath`` in the source file, or of its nearest parent."""

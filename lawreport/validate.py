@@ -111,24 +111,29 @@ def check_data(data, catalog, outline=None):
     def add(level, fieldpath, msg, hint=""):
         f.append(Finding(level, data.path, data.line_of(fieldpath), fieldpath, msg, hint))
 
-    # identity: slug, year, path
-    if not SLUG.fullmatch(data.org_slug):
-        add("error", "org.slug", f"'{data.org_slug}' is not a valid slug",
-            "use lowercase ASCII letters, digits and '-' only (no '/', '..', spaces or "
-            "Chinese), e.g. yuncheng-kjj")
+    # identity: slug, year, path (each only when it could be read)
     folder = os.path.basename(os.path.dirname(os.path.abspath(data.path)))
     stem = os.path.splitext(os.path.basename(data.path))[0]
-    if re.fullmatch(r"\d{4}", stem) and int(stem) != data.year:
-        add("error", "year", f"year {data.year} contradicts the file name {stem}.yaml",
-            f"write year: {stem}, or rename the file to {data.year}.yaml")
-    if SLUG.fullmatch(data.org_slug) and re.fullmatch(r"\d{4}", stem) and folder != data.org_slug:
-        add("error", "org.slug", f"slug '{data.org_slug}' differs from the folder '{folder}'",
-            f"write slug: {folder}, or move the file to data/{data.org_slug}/")
-    if not 1990 <= data.year <= 2100:
-        add("error", "year", f"year {data.year} is out of range", "write the reporting year")
-    if data.report_date.year not in (data.year, data.year + 1):
-        add("warning", "report_date", f"report date {data.report_date} is not in {data.year} "
-            f"or {data.year + 1}", "check the date printed under the signature")
+    if data.org_slug is not None:
+        if not SLUG.fullmatch(data.org_slug):
+            add("error", "org.slug", f"'{data.org_slug}' is not a valid slug",
+                "use lowercase ASCII letters, digits and '-' only (no '/', '..', spaces or "
+                "Chinese), e.g. yuncheng-kjj")
+        elif re.fullmatch(r"\d{4}", stem) and folder != data.org_slug:
+            add("error", "org.slug", f"slug '{data.org_slug}' differs from the folder "
+                f"'{folder}'", f"write slug: {folder}, or move the file to "
+                f"data/{data.org_slug}/")
+    if data.year is not None:
+        if re.fullmatch(r"\d{4}", stem) and int(stem) != data.year:
+            add("error", "year", f"year {data.year} contradicts the file name {stem}.yaml",
+                f"write year: {stem}, or rename the file to {data.year}.yaml")
+        if not 1990 <= data.year <= 2100:
+            add("error", "year", f"year {data.year} is out of range",
+                "write the reporting year")
+        if data.report_date is not None and \
+                data.report_date.year not in (data.year, data.year + 1):
+            add("warning", "report_date", f"report date {data.report_date} is not in "
+                f"{data.year} or {data.year + 1}", "check the date printed under the signature")
 
     # figures
     for fid, value in data.figures.items():
@@ -173,7 +178,7 @@ def check_data(data, catalog, outline=None):
                 "check the categories for a missing one, or correct the total")
 
     # outline and narrative
-    if outline is None:
+    if outline is None and data.outline is not None:
         try:
             outline = load_outline(data.outline, os.path.dirname(os.path.abspath(data.path)))
         except CatalogError as exc:
@@ -196,7 +201,11 @@ def check_data(data, catalog, outline=None):
                         f"{_near(area.key, keys)}",
                         f"use one of: {', '.join(keys)}; or write 'title: <heading>' for an "
                         "area of your own" if keys else "write 'title: <heading>' instead")
+        parts_unread = bool({"narrative", "narrative.parts"} & data.bad_fields)
         for spec in outline.parts:
+            if spec.key not in data.parts and (parts_unread or
+                                               f"narrative.parts.{spec.key}" in data.bad_fields):
+                continue  # already reported as unreadable
             if spec.required and spec.key not in data.parts:
                 add("error", f"narrative.parts.{spec.key}",
                     f"required part '{spec.key}' ({spec.heading}) is missing",
@@ -230,7 +239,8 @@ def check_data(data, catalog, outline=None):
                 add("error", fp, f"placeholder {{{name}}} names an unknown figure"
                     f"{_near(name, known)}", "use a figure id of the catalogue, or "
                     "{year}, {next_year}, {prev_year}, {org.name}")
-            elif name in catalog.indicators and name not in data.figures:
+            elif (name in catalog.indicators and name not in data.figures
+                  and f"figures.{name}" not in data.bad_fields):
                 add("error", fp, f"placeholder {{{name}}} has no value in figures",
                     f"add figures: {name} (its value), or remove the placeholder")
     return outline, f
@@ -244,11 +254,12 @@ def validate_file(path, catalog):
     (YearData or None, Outline or None, list of Finding)
         data and outline are None when there are errors.
     """
-    data, findings = load_yaml(path)
+    data, findings = load_yaml(path, partial=True)
     if data is None:
         return None, None, findings
     outline, more = check_data(data, catalog)
-    findings = findings + more
+    seen = {(f.field, f.line) for f in findings}
+    findings = findings + [f for f in more if (f.field, f.line) not in seen]
     findings.sort(key=lambda x: (x.level != "error", x.line or 0))
     if has_errors(findings):
         return None, None, findings

@@ -187,7 +187,7 @@ def test_placeholder_naming_an_unknown_figure(tmp_path, catalog):
 
 def test_placeholder_with_no_value(tmp_path, catalog):
     # litigation.cases is in the catalogue, but not in this file's figures
-    text = MINIMAL.replace("个别执法人员", "未收到行政应诉案件（{litigation.cases} 件），个别执法人员")
+    text = MINIMAL.replace("个别执法人员", "应诉案件 {litigation.cases} 件，个别执法人员")
     f = only_error(tmp_path, catalog, text)
     assert f.line == line_of(text, "{litigation.cases}")
     assert f.field == "narrative.parts.shortcomings.areas.0.items.0"
