@@ -34,8 +34,10 @@ def select(data_dir, orgs=None, years=None):
     """``[(org, year)]`` under ``data_dir``, filtered by ``orgs`` and ``years``."""
     if not os.path.isdir(data_dir):
         raise InputError(f"data folder not found: {data_dir} (give --data DIR)")
+    from .validate import SLUG
+
     for org in orgs or []:
-        if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", org):
+        if not SLUG.fullmatch(org):
             raise InputError(f"invalid department slug '{org}': use lowercase ASCII "
                              "letters, digits and '-'")
     out = []
