@@ -14,7 +14,6 @@ __all__ = [
     "cn_number",
     "round_half_up",
     "heading_label",
-    "item_label",
     "cn_date",
     "text_context",
     "FORMATS",
@@ -163,6 +162,3 @@ def heading_label(template, n):
     """Apply a numbering template: ("{cn}、", 2) → 二、; ("（{cn}）", 1) → （一）."""
     return template.replace("{cn}", cn_number(n)).replace("{n}", str(n))
 
-
-def item_label(template, n):
-    return heading_label(template, n)

@@ -186,7 +186,7 @@ class PartView:
         """(Exhibit, area key or None) placed in this part."""
         if not self.present:
             return []
-        return exhibits_for(self.catalog, self.outline, self.key, self.data)
+        return exhibits_for(self.catalog, self.key, self.data)
 
     def exhibit_html(self, exhibit):
         table = breakdown_table(self.data, self.catalog, exhibit.breakdown)

@@ -41,7 +41,7 @@ def key_figures(data, catalog):
     return df[df["id"].isin(keys)].reset_index(drop=True)
 
 
-def exhibits_for(catalog, outline, part_key, data):
+def exhibits_for(catalog, part_key, data):
     """Exhibits of one part, each mapped to the area key it follows (None: part end).
 
     An exhibit is placed after the first area of the data whose key is in the
