@@ -13,7 +13,8 @@ class Finding:
 
     ``level`` is ``"error"`` (stops a build) or ``"warning"`` (listed in the
     report's 数据核验 section). ``field`` is a dotted path such as
-    ``figures.disclosure.total``.
+    ``figures.disclosure.total``. A warning also carries ``zh``, its wording
+    in Chinese for the report.
     """
 
     level: str
@@ -22,6 +23,7 @@ class Finding:
     field: str
     message: str
     hint: str = ""
+    zh: str = ""
 
     def format(self):
         where = f"{self.file}:{self.line}" if self.line else self.file

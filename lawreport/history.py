@@ -51,7 +51,8 @@ def load_history(data_path, catalog):
             findings.append(Finding(
                 "warning", data_path, None, "year",
                 f"the {year} data ({os.path.basename(path)}) has errors and is left out of "
-                "comparisons and trends", f"run: lawreport validate {path}"))
+                "comparisons and trends", f"run: lawreport validate {path}",
+                f"{year} 年数据（{os.path.basename(path)}）有错误，未纳入同比和趋势。"))
         else:
             history[year] = data
     return history, findings

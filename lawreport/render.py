@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import html
+import os
 
 from .charts import chart_png, trend_png
 from .history import comparison_table, placeholder_figures, trend_table
@@ -117,9 +118,9 @@ def data_check_html(findings):
     else:
         out.append("<ol>")
         for f in warnings:
-            where = f"{f.file}" + (f" 第 {f.line} 行" if f.line else "")
-            out.append(f"<li>{html.escape(f.message)}<br><small>{html.escape(where)}，"
-                       f"字段 {html.escape(f.field)}；{html.escape(f.hint)}</small></li>")
+            where = os.path.basename(f.file) + (f" 第 {f.line} 行" if f.line else "")
+            out.append(f"<li>{html.escape(f.zh or f.message)}<br><small>{html.escape(where)}，"
+                       f"字段 {html.escape(f.field)}</small></li>")
         out.append("</ol>")
     out.append("</section>")
     return "\n".join(out)

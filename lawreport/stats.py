@@ -89,5 +89,5 @@ def figures_record(data, catalog, findings=()):
         "figures": figures,
         "breakdowns": breakdowns,
         "data_check": [{"level": f.level, "field": f.field, "line": f.line,
-                        "message": f.message} for f in findings],
+                        "message": f.message, "zh": f.zh} for f in findings],
     }

@@ -108,8 +108,8 @@ def check_data(data, catalog, outline=None):
     """Semantic findings for a loaded :class:`YearData`. Returns (outline, findings)."""
     f = []
 
-    def add(level, fieldpath, msg, hint=""):
-        f.append(Finding(level, data.path, data.line_of(fieldpath), fieldpath, msg, hint))
+    def add(level, fieldpath, msg, hint="", zh=""):
+        f.append(Finding(level, data.path, data.line_of(fieldpath), fieldpath, msg, hint, zh))
 
     # identity: slug, year, path (each only when it could be read)
     folder = os.path.basename(os.path.dirname(os.path.abspath(data.path)))
@@ -133,7 +133,9 @@ def check_data(data, catalog, outline=None):
         if data.report_date is not None and \
                 data.report_date.year not in (data.year, data.year + 1):
             add("warning", "report_date", f"report date {data.report_date} is not in "
-                f"{data.year} or {data.year + 1}", "check the date printed under the signature")
+                f"{data.year} or {data.year + 1}", "check the date printed under the signature",
+                f"落款日期 {data.report_date} 不在 {data.year} 年或 {data.year + 1} 年内，"
+                "请核对。")
 
     # figures
     for fid, value in data.figures.items():
@@ -175,7 +177,11 @@ def check_data(data, catalog, outline=None):
             add("warning", f"figures.{b.total}",
                 f"{b.name}: stated total {format_value(total)} {unit} but the parts add up "
                 f"to {format_value(s)} {unit} ({names})",
-                "check the categories for a missing one, or correct the total")
+                "check the categories for a missing one, or correct the total",
+                f"{b.name}：所列合计 {format_value(total)} {unit}，各分项之和为 "
+                f"{format_value(s)} {unit}（{names.replace(' + ', '、')}），二者"
+                + ("不一致" if b.rule == "equal" else "不符（合计小于分项之和）")
+                + "。请核对是否遗漏分类，或更正合计数。")
 
     # outline and narrative
     if outline is None and data.outline is not None:

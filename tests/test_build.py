@@ -183,6 +183,9 @@ def test_data_check_after_the_signature(html, report):
     section = html[check:html.index("</section>", check)]
     assert "179" in section and "168" in section
     assert "figures.disclosure.total" in section
+    # in Chinese, located by file name and line, with no path of the machine it ran on
+    assert "所列合计 179 条，各分项之和为 168 条" in section and "2021.yaml 第 " in section
+    assert "stated total" not in section and str(ROOT) not in html and "/tmp/" not in html
 
 
 def test_figures_json(built_sample):
