@@ -22,7 +22,7 @@ test-system-packages: system-packages ## also install Chromium for the browser t
 	@if ! dpkg -s $(TEST_APT_PACKAGES) >/dev/null 2>&1; then \
 	  $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q --no-install-recommends $(TEST_APT_PACKAGES); fi
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml lawreport/kernelspecs/lawreport/kernel.json
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[test]'

@@ -53,13 +53,14 @@ def select(data_dir, orgs=None, years=None):
 
 
 def _build_one(org, year, data_dir, out_dir, notebooks_dir, catalog_files, timeout, force,
-               jobs):
+               jobs, log=None):
     """Build one department-year; never raises (runs in worker processes)."""
     from .pipeline import build
 
     try:
         r = build(data_dir, org, year, out_dir, notebooks_dir=notebooks_dir,
-                  catalog_files=catalog_files, timeout=timeout, force=force, jobs=jobs)
+                  catalog_files=catalog_files, timeout=timeout, force=force, jobs=jobs,
+                  log=log)
     except LawReportError as exc:
         return Outcome(org, year, "failed", error=str(exc), code=exc.exit_code)
     except Exception as exc:  # an internal error must not take the batch down
@@ -68,10 +69,10 @@ def _build_one(org, year, data_dir, out_dir, notebooks_dir, catalog_files, timeo
     return Outcome(org, year, r.status, r.report, r.n_warnings)
 
 
-def _run_local(targets, args, jobs, progress):
+def _run_local(targets, args, jobs, log):
     if len(targets) == 1 or jobs == 1:
         for org, year in targets:
-            yield _build_one(org, year, *args, jobs)
+            yield _build_one(org, year, *args, jobs, log if len(targets) == 1 else None)
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -129,7 +130,7 @@ def build_many(data_dir, out_dir, *, orgs=None, years=None, notebooks_dir=None,
 
         bar = tqdm(total=len(targets), unit="report", desc="building", file=sys.stderr)
     runner = (_run_dask(targets, args, scheduler) if scheduler
-              else _run_local(targets, args, jobs, bar))
+              else _run_local(targets, args, jobs, echo))
     outcomes = []
     for o in runner:
         outcomes.append(o)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
+import uuid
 from importlib import resources
 
 from .exceptions import PartExecutionError, PartTimeoutError
@@ -39,6 +41,18 @@ def kernel_manager_class():
     spec_dir = str(resources.files("lawreport").joinpath("kernelspecs"))
 
     class LawreportKernelManager(AsyncKernelManager):
+        # Kernels talk over Unix sockets with a unique path each: TCP ports picked
+        # by one kernel manager can be taken by another process's connection before
+        # the kernel binds them ("Address already in use") when many kernels start
+        # side by side; a path of its own cannot be.
+        @default("transport")
+        def _default_transport(self):
+            return "ipc"
+
+        @default("ip")
+        def _default_ip(self):
+            return os.path.join(tempfile.gettempdir(), f"lawreport-{uuid.uuid4().hex[:16]}")
+
         @default("kernel_spec_manager")
         def _default_ksm(self):
             ksm = KernelSpecManager(parent=self, kernel_dirs=[spec_dir])
