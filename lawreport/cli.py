@@ -64,7 +64,7 @@ def _parser():
                    help="rebuild even when no input changed since the last build")
     b.add_argument("--scheduler", metavar="ADDRESS",
                    help="run the builds on a Dask distributed cluster, e.g. "
-                   "tcp://10.0.0.5:8786")
+                   "tcp://scheduler-host:8786")
     b.add_argument("--no-index", action="store_true",
                    help="do not (re)build <out>/index.html after a batch")
 
