@@ -9,7 +9,7 @@ APT_PACKAGES := fonts-noto-cjk
 TEST_APT_PACKAGES := chromium
 
 .DEFAULT_GOAL := help
-.PHONY: help setup system-packages test-system-packages report test bench clean
+.PHONY: help setup system-packages test-system-packages report test bench lint clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-22s %s\n", $$1, $$2}'
@@ -39,6 +39,10 @@ test: test-system-packages $(VENV)/.installed ## set everything up and run the t
 
 bench: setup ## run the benchmarks against the plain papermill + nbconvert pipeline
 	$(PY) bench/run.py
+
+lint: setup ## check the code with ruff (rules in pyproject.toml)
+	$(PY) -m pip install -q -e '.[dev]'
+	$(VENV)/bin/ruff check lawreport tests bench
 
 clean: ## remove generated outputs (keeps outputs/README.md)
 	find outputs -mindepth 1 ! -name README.md -exec rm -rf {} +

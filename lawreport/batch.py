@@ -90,8 +90,9 @@ def _run_local(targets, args, jobs, log):
 def _run_dask(targets, args, address):
     try:
         from distributed import Client, as_completed
-    except ImportError:  # pragma: no cover - a dependency of lawreport
-        raise InputError("--scheduler needs dask.distributed: pip install 'dask[distributed]'")
+    except ImportError:  # a dependency of lawreport, but an environment may lack it
+        raise InputError("--scheduler needs dask.distributed: pip install "
+                         "'dask[distributed]'") from None
     try:
         client = Client(address, timeout=30)
     except (OSError, TimeoutError) as exc:

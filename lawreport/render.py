@@ -191,7 +191,6 @@ class PartView:
 
     def exhibit_html(self, exhibit):
         table = breakdown_table(self.data, self.catalog, exhibit.breakdown)
-        cap = html.escape(exhibit.title)
         if exhibit.kind == "table":
             if exhibit.extra:
                 import pandas as pd

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .narrative import format_value, round_half_up
+from .narrative import round_half_up
 
 __all__ = ["figures_table", "breakdown_table", "key_figures", "figures_record",
            "exhibits_for"]

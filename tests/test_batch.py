@@ -55,7 +55,7 @@ def test_batch_builds_every_department_year_and_the_index(batch):
     assert first.returncode == 0, first.stderr
     for org, year in [("dept-a", 2021), ("dept-a", 2022), ("dept-b", 2021)]:
         assert (out / org / str(year) / "report.html").is_file()
-        assert f"report: " in first.stdout and f"{org}/{year}/report.html" in first.stdout
+        assert "report: " in first.stdout and f"{org}/{year}/report.html" in first.stdout
     assert (out / "index.html").is_file()
     assert "3 built, 0 unchanged, 0 failed" in first.stderr
 

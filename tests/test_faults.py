@@ -4,7 +4,6 @@ half-written or missing report."""
 
 import json
 import math
-import os
 import shutil
 import signal
 import subprocess
