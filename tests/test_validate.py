@@ -137,12 +137,39 @@ def test_malformed_yaml_reports_line(tmp_path, catalog):
     assert "malformed YAML" in f.message
 
 
-def test_wrong_type_text_where_a_number_is(tmp_path, catalog):
-    text = MINIMAL.replace("body_cameras: 3", "body_cameras: 三台")
+# (id, replace this, with that, the line it lands on, field, in the message, in the hint)
+ONE_ERROR = [
+    ("wrong-type", "body_cameras: 3", "body_cameras: 三台", "body_cameras: 三台",
+     "figures.body_cameras", "三台", ""),
+    ("negative-count", "body_cameras: 3", "body_cameras: -3", "body_cameras: -3",
+     "figures.body_cameras", "-3", ""),
+    ("percentage-above-100", "claim_rate: 99.5", "claim_rate: 100.5", "claim_rate: 100.5",
+     "figures.internet_supervision.claim_rate", "100.5", ""),
+    ("unknown-figure-id", "body_cameras: 3", "body_cameras: 3\n  body_camras: 4",
+     "body_camras: 4", "figures.body_camras", "body_cameras", ""),  # did you mean …
+    ("placeholder-unknown-figure", "{body_cameras}台", "{body_camera}台", "{body_camera}台",
+     "narrative.parts.measures.areas.0.items.0", "{body_camera}", ""),
+    # litigation.cases is in the catalogue, but not in this file's figures
+    ("placeholder-without-value", "个别执法人员", "应诉案件 {litigation.cases} 件，个别执法人员",
+     "{litigation.cases}", "narrative.parts.shortcomings.areas.0.items.0", "litigation.cases",
+     "litigation.cases"),
+    ("unbalanced-brace", "{body_cameras}台", "{body_cameras台", "{body_cameras台",
+     "narrative.parts.measures.areas.0.items.0", "unbalanced", "{{"),
+    ("unknown-area-key", "- area: oversight", "- area: oversite", "- area: oversite",
+     "narrative.parts.measures.areas.1.area", "oversight", "title:"),
+]
+
+
+@pytest.mark.parametrize("old, new, at, field, in_message, in_hint",
+                         [c[1:] for c in ONE_ERROR], ids=[c[0] for c in ONE_ERROR])
+def test_one_error_located(tmp_path, catalog, old, new, at, field, in_message, in_hint):
+    text = MINIMAL.replace(old, new)
+    assert text != MINIMAL
     f = only_error(tmp_path, catalog, text)
-    assert f.line == line_of(text, "body_cameras: 三台")
-    assert f.field == "figures.body_cameras"
-    assert "三台" in f.message
+    assert f.line == line_of(text, at)
+    assert f.field == field
+    assert in_message in f.message
+    assert in_hint in f.hint
 
 
 def test_percent_sign_is_refused_with_a_fix(tmp_path, catalog):
@@ -151,56 +178,6 @@ def test_percent_sign_is_refused_with_a_fix(tmp_path, catalog):
     assert f.line == line_of(text, "claim_rate: 99.5%")
     assert f.field == "figures.internet_supervision.claim_rate"
     assert "99.5" in f.hint and "%" not in f.hint.split(":")[-1]
-
-
-def test_negative_count(tmp_path, catalog):
-    text = MINIMAL.replace("body_cameras: 3", "body_cameras: -3")
-    f = only_error(tmp_path, catalog, text)
-    assert f.line == line_of(text, "body_cameras: -3")
-    assert f.field == "figures.body_cameras"
-    assert "-3" in f.message
-
-
-def test_percentage_above_100(tmp_path, catalog):
-    text = MINIMAL.replace("claim_rate: 99.5", "claim_rate: 100.5")
-    f = only_error(tmp_path, catalog, text)
-    assert f.line == line_of(text, "claim_rate: 100.5")
-    assert f.field == "figures.internet_supervision.claim_rate"
-    assert "100.5" in f.message
-
-
-def test_unknown_figure_id(tmp_path, catalog):
-    text = MINIMAL.replace("body_cameras: 3", "body_cameras: 3\n  body_camras: 4")
-    f = only_error(tmp_path, catalog, text)
-    assert f.line == line_of(text, "body_camras: 4")
-    assert f.field == "figures.body_camras"
-    assert "body_cameras" in f.message  # did you mean …
-
-
-def test_placeholder_naming_an_unknown_figure(tmp_path, catalog):
-    text = MINIMAL.replace("{body_cameras}台", "{body_camera}台")
-    f = only_error(tmp_path, catalog, text)
-    assert f.line == line_of(text, "{body_camera}台")
-    assert f.field == "narrative.parts.measures.areas.0.items.0"
-    assert "{body_camera}" in f.message
-
-
-def test_placeholder_with_no_value(tmp_path, catalog):
-    # litigation.cases is in the catalogue, but not in this file's figures
-    text = MINIMAL.replace("个别执法人员", "应诉案件 {litigation.cases} 件，个别执法人员")
-    f = only_error(tmp_path, catalog, text)
-    assert f.line == line_of(text, "{litigation.cases}")
-    assert f.field == "narrative.parts.shortcomings.areas.0.items.0"
-    assert "litigation.cases" in f.message and "litigation.cases" in f.hint
-
-
-def test_unbalanced_brace(tmp_path, catalog):
-    text = MINIMAL.replace("{body_cameras}台", "{body_cameras台")
-    f = only_error(tmp_path, catalog, text)
-    assert f.line == line_of(text, "{body_cameras台")
-    assert f.field == "narrative.parts.measures.areas.0.items.0"
-    assert "unbalanced" in f.message
-    assert "{{" in f.hint
 
 
 def test_missing_required_part(tmp_path, catalog):
