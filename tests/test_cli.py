@@ -34,6 +34,13 @@ def test_validate_folder(cli):
     assert "figures.disclosure.total" in r.stdout
 
 
+def test_validate_a_department_folder_reads_the_data_folder_catalogue(cli):
+    """data/demo-sfj uses figures declared in data/catalog.yaml, one level up."""
+    r = cli("validate", SAMPLE_DATA / "demo-sfj")
+    assert r.returncode == 0, r.stdout
+    assert "3 file(s) checked: 0 error(s)" in r.stderr
+
+
 def test_validate_three_errors(cli, tmp_path):
     path = write_data(tmp_path, THREE_ERRORS)
     r = cli("validate", path)
