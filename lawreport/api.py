@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 
 from .catalog import load_catalog
 from .exceptions import DataValidationError, InputError
-from .validate import validate_file
+from .validate import SLUG, validate_file
 
-__all__ = ["data_path", "catalog_files_for", "load_year", "LoadedYear"]
+__all__ = ["check_slug", "data_path", "catalog_files_for", "load_year", "LoadedYear"]
 
 
 @dataclass
@@ -28,12 +28,18 @@ class LoadedYear:
         return self.history.get(self.data.year - 1)
 
 
-def data_path(data_dir, org, year):
-    """``<data_dir>/<org>/<year>.yaml`` (or ``.yml``), refusing unsafe slugs."""
+def check_slug(org):
+    """Refuse a department slug that is not lowercase ASCII letters, digits and '-'."""
     org = str(org)
-    if not org or "/" in org or "\\" in org or org.startswith(".") or not org.isascii():
+    if not SLUG.fullmatch(org):
         raise InputError(f"invalid department slug '{org}': use lowercase ASCII letters, "
                          "digits and '-'")
+    return org
+
+
+def data_path(data_dir, org, year):
+    """``<data_dir>/<org>/<year>.yaml`` (or ``.yml``), refusing unsafe slugs."""
+    org = check_slug(org)
     for ext in ("yaml", "yml"):
         p = os.path.join(data_dir, org, f"{int(year)}.{ext}")
         if os.path.isfile(p):

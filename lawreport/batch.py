@@ -34,12 +34,10 @@ def select(data_dir, orgs=None, years=None):
     """``[(org, year)]`` under ``data_dir``, filtered by ``orgs`` and ``years``."""
     if not os.path.isdir(data_dir):
         raise InputError(f"data folder not found: {data_dir} (give --data DIR)")
-    from .validate import SLUG
+    from .api import check_slug
 
     for org in orgs or []:
-        if not SLUG.fullmatch(org):
-            raise InputError(f"invalid department slug '{org}': use lowercase ASCII "
-                             "letters, digits and '-'")
+        check_slug(org)
     out = []
     for path in data_files(data_dir):
         org = os.path.basename(os.path.dirname(path))
