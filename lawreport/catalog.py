@@ -7,12 +7,14 @@ it; ``load_outline(name_or_path)`` reads one outline.
 from __future__ import annotations
 
 import os
+import re
 from importlib import resources
 
 import yaml
 
 from .exceptions import CatalogError
-from .model import AreaSpec, Breakdown, Catalog, Exhibit, Indicator, Outline, PartSpec
+from .model import (PART_KINDS, AreaSpec, Breakdown, Catalog, Exhibit, Indicator, Outline,
+                    PartSpec)
 from .yamlread import Scalar, read_yaml
 
 __all__ = ["load_catalog", "load_outline", "shipped_outlines", "plain", "PART_KEYS"]
@@ -20,8 +22,8 @@ __all__ = ["load_catalog", "load_outline", "shipped_outlines", "plain", "PART_KE
 KINDS = ("count", "percentage", "number")
 EXHIBIT_KINDS = ("bar", "barh", "pie", "table")
 ITEM_STYLES = ("continuous", "per_area", "none")
-#: The parts of 《法治政府建设与责任落实督察工作规定》 art. 25, one notebook each.
-PART_KEYS = ("measures", "shortcomings", "leadership", "plan", "other")
+#: The kinds of part of 《法治政府建设与责任落实督察工作规定》 art. 25, one notebook each.
+PART_KEYS = PART_KINDS
 
 
 def plain(tree):
@@ -142,28 +144,78 @@ def load_outline(name, base_dir=None):
     return _build_outline(path)
 
 
+_PART_KEY = re.compile(r"[a-z][a-z0-9_]{0,40}")
+NUMBER_LEVELS = ("part", "area", "item")
+#: numbering styles as templates: {cn} 一二三, {n} 1 2 3, {circled} ①②③; "" prints none
+NUMBER_STYLES = {"一、": "{cn}、", "（一）": "（{cn}）", "1.": "{n}. ", "1、": "{n}、",
+                 "（1）": "（{n}）", "①": "{circled}", "none": ""}
+
+
+def _template(path, lines, fieldpath, value):
+    """A numbering template: a style name of NUMBER_STYLES, or a template of its own."""
+    if value is None or value is False:
+        return ""
+    value = str(value)
+    if value in NUMBER_STYLES:
+        return NUMBER_STYLES[value]
+    if value and not any(t in value for t in ("{cn}", "{n}", "{circled}")):
+        raise _fail(path, lines, fieldpath,
+                    f"numbering '{value}' has no number in it: write a template with {{cn}} "
+                    "(一), {n} (1) or {circled} (①), one of "
+                    f"{', '.join(NUMBER_STYLES)}, or none")
+    return value
+
+
+def _numbering(path, lines, fieldpath, tree):
+    if tree in (None, {}):
+        return {}
+    if not isinstance(tree, dict):
+        raise _fail(path, lines, fieldpath, "numbering is a mapping of part/area/item to a "
+                    "template such as '（{cn}）'")
+    out = {}
+    for level, value in tree.items():
+        if level not in NUMBER_LEVELS:
+            raise _fail(path, lines, f"{fieldpath}.{level}",
+                        f"numbering level must be one of {', '.join(NUMBER_LEVELS)}")
+        out[level] = _template(path, lines, f"{fieldpath}.{level}", value)
+    return out
+
+
 def _build_outline(path):
     data, lines = _read(path)
     try:
-        parts = []
+        parts, keys = [], set()
         for i, p in enumerate(data["parts"]):
-            if p["key"] not in PART_KEYS:
-                raise _fail(path, lines, f"parts.{i}.key",
-                            f"part key must be one of {', '.join(PART_KEYS)}")
+            key = str(p["key"])
+            if not _PART_KEY.fullmatch(key):
+                raise _fail(path, lines, f"parts.{i}.key", f"part key '{key}' must be lowercase "
+                            "ASCII letters, digits and '_', starting with a letter")
+            if key in keys or key == "summary":
+                raise _fail(path, lines, f"parts.{i}.key", f"part key '{key}' is given twice"
+                            if key in keys else "'summary' is the appendix's name: choose "
+                            "another part key")
+            keys.add(key)
+            kind = p.get("kind", key if key in PART_KINDS else None)
+            if kind not in PART_KINDS:
+                raise _fail(path, lines, f"parts.{i}.kind",
+                            f"part '{key}' needs 'kind:', one of {', '.join(PART_KINDS)} "
+                            "(what the part reports, whatever its heading says)")
             items = p.get("items", "none")
             if items not in ITEM_STYLES:
                 raise _fail(path, lines, f"parts.{i}.items",
                             f"items must be one of {', '.join(ITEM_STYLES)}")
             areas = tuple(AreaSpec(a["key"], str(a["heading"])) for a in p.get("areas") or ())
-            parts.append(PartSpec(key=p["key"], heading=str(p["heading"]),
+            numbering = _numbering(path, lines, f"parts.{i}.numbering", p.get("numbering"))
+            parts.append(PartSpec(key=key, heading=str(p["heading"]),
                                   required=bool(p.get("required", True)), items=items,
-                                  areas=areas))
+                                  areas=areas, kind=kind,
+                                  numbering=tuple(sorted(numbering.items()))))
         numbering = {"part": "{cn}、", "area": "（{cn}）", "item": "{n}. "}
-        numbering.update(data.get("numbering") or {})
+        numbering.update(_numbering(path, lines, "numbering", data.get("numbering")))
         return Outline(name=str(data.get("name", os.path.basename(path)[:-5])),
                        title=str(data.get("title", "{year} 年法治政府建设年度报告")),
                        parts=tuple(parts), numbering=numbering,
                        description=str(data.get("description", "")), source=str(path))
-    except (KeyError, TypeError) as exc:
+    except (KeyError, TypeError, AttributeError) as exc:
         raise CatalogError(f"{path}: not a valid outline ({exc}); see "
                            "lawreport/catalog/outlines/ for examples") from None

@@ -131,6 +131,8 @@ def _figures(ctx, tree, prefix, out):
 
 
 def _item(ctx, v, fieldpath):
+    if isinstance(v, dict):
+        return _run_in_item(ctx, v, fieldpath)
     t = _text(ctx, v, fieldpath, what="text")
     if t is None:
         return None
@@ -140,16 +142,43 @@ def _item(ctx, v, fieldpath):
     return Item(t.strip(), ctx.lines.get(fieldpath))
 
 
+def _run_in_item(ctx, v, fieldpath):
+    """``{lead: 健全依法决策机制。, text: 本年度……}``: a run-in heading and its text."""
+    for k in v:
+        if k not in ("lead", "text"):
+            ctx.error(f"{fieldpath}.{k}", f"unknown field '{k}' in an item",
+                      "an item is a text, or 'lead:' (its run-in heading) and 'text:'")
+    lead = _text(ctx, v.get("lead"), f"{fieldpath}.lead", what="lead")
+    text = _text(ctx, v.get("text"), f"{fieldpath}.text", what="text", required=False)
+    if lead is None:
+        return None
+    if not lead.strip():
+        ctx.error(f"{fieldpath}.lead", "the lead is empty",
+                  "write the run-in heading, or write the item as plain text")
+        return None
+    return Item((text or "").strip(), ctx.lines.get(fieldpath), lead=lead.strip())
+
+
+def _items(ctx, raw, fieldpath, what="a part"):
+    if not isinstance(raw, list) or not raw:
+        ctx.error(fieldpath, f"{what} needs 'items', a list of paragraphs",
+                  "write each paragraph as '- text' under 'items:'")
+        return []
+    return [it for j, v in enumerate(raw) if (it := _item(ctx, v, f"{fieldpath}.{j}")) is not None]
+
+
 def _part(ctx, key, tree, fieldpath):
     if not isinstance(tree, dict):
         ctx.error(fieldpath, f"expected the part as a mapping with 'intro' and 'areas', "
                   f"found {_describe(tree)}", "see docs/data-format.md")
         return None
     for k in tree:
-        if k not in ("intro", "areas"):
+        if k not in ("intro", "items", "areas"):
             ctx.error(f"{fieldpath}.{k}", f"unknown field '{k}' in a part",
-                      "a part has 'intro' (optional) and 'areas'")
+                      "a part has 'intro', 'items' and 'areas' (each optional)")
     intro = _item(ctx, tree["intro"], f"{fieldpath}.intro") if "intro" in tree else None
+    part_items = _items(ctx, tree["items"], f"{fieldpath}.items") \
+        if "items" in tree else []
     areas = []
     raw_areas = tree.get("areas") or []
     if not isinstance(raw_areas, list):
@@ -163,23 +192,21 @@ def _part(ctx, key, tree, fieldpath):
                       "write '- area: <key>' or '- title: <heading>' followed by 'items:'")
             continue
         for k in a:
-            if k not in ("area", "title", "items"):
+            if k not in ("area", "title", "intro", "items"):
                 ctx.error(f"{ap}.{k}", f"unknown field '{k}' in an area",
-                          "an area has 'area' or 'title', and 'items'")
+                          "an area has 'area' or 'title', 'intro' (optional) and 'items'")
         akey = _text(ctx, a["area"], f"{ap}.area", what="area key") if "area" in a else None
         title = _text(ctx, a["title"], f"{ap}.title", what="heading") if "title" in a else None
         if akey is None and title is None and "area" not in a and "title" not in a:
             ctx.error(ap, "an area needs 'area: <key of the outline>' or 'title: <heading>'",
                       "add one of the two")
-        items_raw = a.get("items")
-        if not isinstance(items_raw, list) or not items_raw:
-            ctx.error(f"{ap}.items", "an area needs 'items', a list of paragraphs",
-                      "write each paragraph as '- text' under 'items:'")
-            items_raw = []
-        items = [it for j, v in enumerate(items_raw)
-                 if (it := _item(ctx, v, f"{ap}.items.{j}")) is not None]
-        areas.append(Area(akey, title, items, ctx.lines.get(ap)))
-    return PartText(key, intro, areas, ctx.lines.get(fieldpath))
+        area_intro = _item(ctx, a["intro"], f"{ap}.intro") if "intro" in a else None
+        if "items" not in a and area_intro is None:
+            ctx.error(f"{ap}.items", "an area needs 'items', a list of paragraphs (or an "
+                      "'intro')", "write each paragraph as '- text' under 'items:'")
+        items = _items(ctx, a["items"], f"{ap}.items", "an area") if "items" in a else []
+        areas.append(Area(akey, title, items, ctx.lines.get(ap), intro=area_intro))
+    return PartText(key, intro, areas, ctx.lines.get(fieldpath), items=part_items)
 
 
 def build_model(tree, lines, path, partial=False):
@@ -202,15 +229,23 @@ def build_model(tree, lines, path, partial=False):
                                                    else ""),
                       (f"rename it to '{near[0]}'; " if near else "") +
                       f"the fields are: {', '.join(TOP_KEYS)}")
-    for k in ("org", "year", "report_date", "outline", "figures", "narrative"):
+    for k in ("org", "year", "outline", "figures", "narrative"):
         if k not in tree:
             ctx.error(k, f"required field '{k}' is missing",
                       f"add '{k}:' (see docs/data-format.md)", line=1)
     org = tree.get("org")
-    slug = name = None
+    slug = name = region = level = None
     if isinstance(org, dict):
         slug = _text(ctx, org.get("slug"), "org.slug", what="slug")
         name = _text(ctx, org.get("name"), "org.name", what="department name")
+        for k in org:
+            if k not in ("slug", "name", "region", "level"):
+                ctx.error(f"org.{k}", f"unknown field '{k}' in org",
+                          "org has 'slug', 'name' and optionally 'region' and 'level'")
+        region = (_text(ctx, org["region"], "org.region", what="region", required=False)
+                  if "region" in org else None)
+        level = (_text(ctx, org["level"], "org.level", what="level", required=False)
+                 if "level" in org else None)
     elif "org" in tree:
         ctx.error("org", f"expected 'slug' and 'name' under org, found {_describe(org)}",
                   "write 'org:' on its own line, with 'slug: my-dept' and 'name: 某某局' "
@@ -228,7 +263,7 @@ def build_model(tree, lines, path, partial=False):
             ctx.error("year", f"expected a four-digit year, found {_describe(y)}",
                       "write the year as digits, e.g. year: 2021")
     report_date = None
-    if "report_date" in tree:
+    if "report_date" in tree and not _is_nothing(tree["report_date"]):
         d = tree["report_date"]
         t = d.text.strip() if isinstance(d, Scalar) else ""
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", t):
@@ -247,12 +282,15 @@ def build_model(tree, lines, path, partial=False):
     if "figures" in tree:
         _figures(ctx, tree["figures"], "figures", figures)
     narrative = tree.get("narrative")
-    preamble, parts, signature = None, {}, None
+    preamble, parts, signature, addressee = None, {}, None, None
     if isinstance(narrative, dict):
         for k in narrative:
-            if k not in ("preamble", "parts", "signature"):
+            if k not in ("addressee", "preamble", "parts", "signature"):
                 ctx.error(f"narrative.{k}", f"unknown field '{k}' in narrative",
-                          "narrative has 'preamble', 'parts' and 'signature'")
+                          "narrative has 'addressee', 'preamble', 'parts' and 'signature'")
+        if "addressee" in narrative:
+            addressee = _text(ctx, narrative["addressee"], "narrative.addressee",
+                              what="addressee")
         if "preamble" in narrative:
             preamble = _item(ctx, narrative["preamble"], "narrative.preamble")
         if "signature" in narrative:
@@ -272,7 +310,9 @@ def build_model(tree, lines, path, partial=False):
                   f"found {_describe(narrative)}", "see docs/data-format.md")
     data = YearData(path=path, org_slug=slug, org_name=name, year=year,
                     report_date=report_date, outline=outline, title=title, figures=figures,
-                    preamble=preamble, parts=parts, signature=signature, lines=dict(lines))
+                    preamble=preamble, parts=parts, signature=signature, lines=dict(lines),
+                    addressee=addressee,
+                    region=region, level=level)
     if ctx.findings:
         # a partial model: what could be read, for the checks that do not depend on
         # the fields in error (so one typo does not hide the file's other problems)

@@ -17,6 +17,7 @@ __all__ = [
     "Catalog",
     "AreaSpec",
     "PartSpec",
+    "PART_KINDS",
     "Outline",
     "Item",
     "Area",
@@ -94,6 +95,11 @@ class AreaSpec:
     heading: str
 
 
+#: what a part of the report is about, whatever its key and heading say: the five
+#: contents of 《法治政府建设与责任落实督察工作规定》 (2019)
+PART_KINDS = ("measures", "shortcomings", "leadership", "plan", "other")
+
+
 @dataclass(frozen=True)
 class PartSpec:
     key: str
@@ -101,6 +107,8 @@ class PartSpec:
     required: bool = True
     items: str = "none"  # continuous | per_area | none
     areas: tuple[AreaSpec, ...] = ()
+    kind: str = "measures"  # one of PART_KINDS; an outline may hold several parts of one kind
+    numbering: tuple = ()  # (level, template) pairs overriding the outline's for this part
 
     def area(self, key):
         for a in self.areas:
@@ -126,14 +134,22 @@ class Outline:
                 return p
         return None
 
+    def numbering_of(self, spec):
+        """The numbering templates of part ``spec``: the outline's, then its own."""
+        return {**self.numbering, **dict(spec.numbering)}
+
 
 # -- a department-year's data ----------------------------------------------------------
 
 
 @dataclass
 class Item:
+    """A numbered paragraph (or several); ``lead`` is a run-in heading printed before
+    the text in the same paragraph, in bold: （一）健全依法决策机制。本年度……"""
+
     text: str
     line: int | None = None
+    lead: str | None = None
 
 
 @dataclass
@@ -142,6 +158,7 @@ class Area:
     title: str | None
     items: list[Item]
     line: int | None = None
+    intro: Item | None = None
 
 
 @dataclass
@@ -150,6 +167,8 @@ class PartText:
     intro: Item | None
     areas: list[Area]
     line: int | None = None
+    #: items directly under the part heading, before any area
+    items: list[Item] = field(default_factory=list)
 
 
 @dataclass
@@ -160,14 +179,18 @@ class YearData:
     org_slug: str
     org_name: str
     year: int
-    report_date: _dt.date
+    report_date: _dt.date | None
     outline: str
     title: str | None
     figures: dict[str, float]
     preamble: Item | None
     parts: dict[str, PartText]
-    signature: str | None = None
+    signature: str | None = None  # None: the department's name; "": no signature
+    addressee: str | None = None  # 主送, e.g. 市委、市政府：
     lines: dict[str, int] = field(default_factory=dict)
+    #: optional grouping of departments for the index: e.g. 某县, and 市/县/乡 or 部门/政府
+    region: str | None = None
+    level: str | None = None
     #: fields that failed to load (a partial model, for validation only)
     bad_fields: set = field(default_factory=set)
 

@@ -158,7 +158,20 @@ def render(text, values, kinds=None, previous=None, units=None):
     return "".join(out)
 
 
+def circled(n):
+    """① … ⑳ for 1 … 20, then ㉑ … ㊿ up to 50; beyond, the number in brackets."""
+    if 1 <= n <= 20:
+        return chr(0x2460 + n - 1)
+    if 21 <= n <= 35:
+        return chr(0x3251 + n - 21)
+    if 36 <= n <= 50:
+        return chr(0x32B1 + n - 36)
+    return f"({n})"
+
+
 def heading_label(template, n):
-    """Apply a numbering template: ("{cn}、", 2) → 二、; ("（{cn}）", 1) → （一）."""
-    return template.replace("{cn}", cn_number(n)).replace("{n}", str(n))
+    """Apply a numbering template: ("{cn}、", 2) → 二、; ("（{cn}）", 1) → （一）;
+    ("{circled}", 3) → ③; "" → "" (no numbering)."""
+    return (template.replace("{cn}", cn_number(n)).replace("{n}", str(n))
+            .replace("{circled}", circled(n)))
 

@@ -3,7 +3,7 @@
 A part notebook holds a ``parameters`` cell, then::
 
     import lawreport.notebook as lr
-    part = lr.open_part("measures", data_dir, org, year, catalog_files)
+    part = lr.open_part("measures", data_dir, org, year, catalog_files, part=part_key)
     part.heading()
     part.body()
 
@@ -78,6 +78,8 @@ class Summary:
         """主要数据一览: the key figures, compared with the previous year and over time."""
         df = key_figures(self.data, self.catalog)
         ids = list(df["id"])
+        if not ids:  # a report with no key figures prints no empty table
+            return _HTML("")
         out = ['<section class="lr-keyfigures"><h2>主要数据一览</h2>']
         if self.loaded.previous is not None:
             out.append(comparison_html(self.data, self.loaded.previous, self.catalog, ids,
@@ -105,9 +107,22 @@ class Summary:
         return path
 
 
-def open_part(key, data_dir, org, year, catalog_files=()):
-    """Load and validate the department-year and return its part ``key``."""
-    return Part(load_year(data_dir, org, year, catalog_files), key)
+def open_part(kind, data_dir, org, year, catalog_files=(), part=None):
+    """Load and validate the department-year and return one of its parts.
+
+    ``kind`` is the notebook's kind of part (measures, shortcomings, leadership,
+    plan, other); ``part`` the key of the part in the outline, when the outline has
+    several parts of that kind (default: the first of them). A department-year
+    without such a part shows nothing.
+    """
+    from .exceptions import InputError
+
+    shown = Part(load_year(data_dir, org, year, catalog_files), part or kind)
+    if part is not None and (not shown.view.present or shown.view.part.kind != kind):
+        have = [f"{p.key} ({p.kind})" for p in shown.view.doc.parts]
+        raise InputError(f"{org} {year} has no part '{part}' of kind '{kind}': its parts "
+                         f"are {', '.join(have) or 'none'}; set part = None or one of those")
+    return shown
 
 
 def open_summary(data_dir, org, year, catalog_files=()):

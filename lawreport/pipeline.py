@@ -21,7 +21,8 @@ from .api import catalog_files_for, data_path, load_year
 from .exceptions import BuildLockedError, InputError
 from .execute import execute_part, part_notebooks
 
-__all__ = ["build", "BuildResult", "build_key", "default_notebooks_dir", "provenance"]
+__all__ = ["build", "BuildResult", "build_key", "default_notebooks_dir", "provenance",
+           "part_runs"]
 
 STATE_DIR = ".lawreport"
 
@@ -145,22 +146,26 @@ def _close_thread_loop():
     asyncio.set_event_loop(None)
 
 
-def _run_parts(notebooks, staging, parameters, notebooks_dir, timeout, data, out_dir, log,
-               jobs):
-    """Execute the part notebooks side by side, each in its own fresh kernel."""
+def _run_parts(runs, staging, parameters, notebooks_dir, timeout, data, out_dir, log, jobs):
+    """Execute the part notebooks side by side, each in its own fresh kernel.
+
+    ``runs`` holds ``(key, notebook, output name, extra parameters)``: one run per
+    report part (a kind's notebook runs once for each part of that kind), then the
+    summary. Returns ``{key: executed notebook}``.
+    """
     from concurrent.futures import ThreadPoolExecutor
 
-    def run(key, nb_path):
-        log(f"{data.org_slug} {data.year}: running {os.path.basename(nb_path)}")
-        target = os.path.join(staging, "notebooks", os.path.basename(nb_path))
+    def run(key, nb_path, name, extra):
+        log(f"{data.org_slug} {data.year}: running {name}")
+        target = os.path.join(staging, "notebooks", name)
         try:
-            return execute_part(key, nb_path, target, parameters, cwd=notebooks_dir,
-                                timeout=timeout)
+            return execute_part(key, nb_path, target, {**parameters, **extra},
+                                cwd=notebooks_dir, timeout=timeout)
         finally:
             _close_thread_loop()
 
-    with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(notebooks)))) as pool:
-        futures = [(k, pool.submit(run, k, p)) for k, p in notebooks]
+    with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(runs)))) as pool:
+        futures = [(k, pool.submit(run, k, p, n, x)) for k, p, n, x in runs]
         errors, executed = [], {}
         for key, fut in futures:
             try:
@@ -181,6 +186,26 @@ def _run_parts(notebooks, staging, parameters, notebooks_dir, timeout, data, out
             exc.notebook = os.path.join(failed, os.path.basename(exc.notebook))
         raise exc
     return executed
+
+
+def part_runs(loaded, notebooks):
+    """The notebook runs of a report: one per part in the outline's order, then the summary.
+
+    ``notebooks`` is ``[(kind, path)]`` as :func:`part_notebooks` finds them. Each part
+    runs its kind's notebook with ``part_key`` set; the executed notebook is named
+    ``NN-<part key>.ipynb`` by its printed place.
+    """
+    by_kind = dict(notebooks)
+    parts = [p for p in loaded.outline.parts if p.key in loaded.data.parts]
+    missing = sorted({p.kind for p in parts if p.kind not in by_kind})
+    if missing:
+        raise InputError(f"no notebook for part kind(s) {', '.join(missing)}: add "
+                         f"NN-<kind>.ipynb to the notebooks folder")
+    runs = [(p.key, by_kind[p.kind], f"{i:02d}-{p.key}.ipynb", {"part_key": p.key})
+            for i, p in enumerate(parts, start=1)]
+    if "summary" in by_kind:
+        runs.append(("summary", by_kind["summary"], os.path.basename(by_kind["summary"]), {}))
+    return runs
 
 
 def build_key(data_file, notebooks, catalog_files, parameters):
@@ -293,15 +318,14 @@ def build(data_dir, org, year, out_dir="outputs", *, notebooks_dir=None, catalog
                                status="unchanged", n_warnings=n_warn)
     loaded = load_year(data_dir, org, year, catalog_files)
     data = loaded.data
-    notebooks = [(k, p) for k, p in all_notebooks if k == "summary" or k in data.parts]
-    missing = [k for k in data.parts if k not in dict(notebooks)]
-    if missing:
-        raise InputError(f"no notebook for part(s) {', '.join(missing)} in {notebooks_dir}")
+    runs = part_runs(loaded, all_notebooks)
+    used = {p for _k, p, _n, _x in runs}
+    notebooks = [(k, p) for k, p in all_notebooks if p in used]
     with _lock(out_dir, data.org_slug, data.year, wait=wait_for_lock):
         staging = os.path.join(staging_root, data.org_slug, str(data.year))
         shutil.rmtree(staging, ignore_errors=True)
         os.makedirs(os.path.join(staging, "notebooks"))
-        executed = _run_parts(notebooks, staging, parameters, notebooks_dir, timeout,
+        executed = _run_parts(runs, staging, parameters, notebooks_dir, timeout,
                               data, out_dir, log, jobs or os.cpu_count() or 1)
         log(f"{data.org_slug} {data.year}: exporting report.html")
         prov = provenance(data, notebooks, cat_files, parameters, loaded.history)
@@ -313,7 +337,7 @@ def build(data_dir, org, year, out_dir="outputs", *, notebooks_dir=None, catalog
         prov["build_key"] = key
         warnings = [f for f in loaded.findings if f.level == "warning"]
         prov["warnings"] = len(warnings)
-        _export(loaded, notebooks, executed, prov, staging)
+        _export(loaded, runs, executed, prov, staging)
         _publish(staging, final)
         shutil.rmtree(os.path.join(out_dir, STATE_DIR, "failed", data.org_slug,
                                    str(data.year)), ignore_errors=True)
@@ -321,24 +345,24 @@ def build(data_dir, org, year, out_dir="outputs", *, notebooks_dir=None, catalog
                        warnings, status="built", n_warnings=len(warnings))
 
 
-def _export(loaded, notebooks, executed, prov, staging):
-    """Assemble the executed parts and write report.html and provenance.json to staging."""
+def _export(loaded, runs, executed, prov, staging):
+    """Assemble the executed parts in the document's order and write report.html and
+    provenance.json to staging."""
     from . import __version__
+    from .document import from_loaded
     from .export import assemble, export_html
-    from .narrative import render, text_context
     from .render import closing_html, front_html
 
-    data, outline = loaded.data, loaded.outline
-    title = render(data.title or outline.title, text_context(data))
+    data = loaded.data
+    doc = from_loaded(loaded)
     digest = next(iter(prov["inputs"]["data"].values()))
     line = (f"由 lawreport {__version__} 依据数据文件 {os.path.basename(data.path)}"
             f"（sha256 {digest[:12]}）生成；输入哈希、参数与软件版本见同目录 provenance.json。")
-    parts = [executed[k] for k, _ in notebooks if k != "summary"]
+    parts = [executed[k] for k, _p, _n, _x in runs if k != "summary"]
     appendix = [executed["summary"]] if "summary" in executed else []
-    nb = assemble(parts, front_html(data, outline, loaded.previous, loaded.catalog),
-                  closing_html(data), appendix)
-    html = export_html(nb, title=f"{data.org_name}{title}", version=__version__,
-                       provenance_line=line)
+    nb = assemble(parts, front_html(doc), closing_html(doc), appendix)
+    title = doc.title if not doc.show_org else f"{data.org_name}{doc.title}"
+    html = export_html(nb, title=title, version=__version__, provenance_line=line)
     with open(os.path.join(staging, "report.html"), "w", encoding="utf-8") as fh:
         fh.write(html)
     with open(os.path.join(staging, "provenance.json"), "w", encoding="utf-8") as fh:

@@ -1,4 +1,6 @@
-"""HTML fragments of the report: headings, numbered items, exhibits, data check.
+"""The HTML writer: fragments of the report from the document tree
+(:mod:`lawreport.document`): title block, headings, numbered items with run-in
+leads, exhibits, signature, data check.
 
 Every text from a data file goes through :func:`html.escape` here, and nowhere
 else is data text turned into HTML: narrative is plain text, never markup.
@@ -12,29 +14,30 @@ import os
 
 from .charts import chart_png, trend_png
 from .history import comparison_table, placeholder_figures, trend_table
-from .narrative import cn_date, heading_label, render, text_context
-from .stats import breakdown_table, exhibits_for
+from .stats import breakdown_table
 
 __all__ = ["PartView", "front_html", "closing_html", "data_check_html", "table_html",
-           "values_of", "numbered_parts", "comparison_html", "trends_html", "png_html"]
+           "comparison_html", "trends_html", "png_html",
+           "part_heading_html", "part_body_html", "item_html"]
 
 
-def values_of(data):
-    return {**data.figures, **text_context(data)}
+def _paragraphs(text, cls, label="", lead=None):
+    """Escaped <p> elements of a text; the first carries the label and the run-in lead."""
+    from .document import paragraphs
 
-
-def _paragraphs(text, cls, label=""):
-    paras = [p.strip() for p in text.split("\n\n") if p.strip()]
+    paras = paragraphs(text)
+    if not paras and (label or lead):
+        paras = [""]
     out = []
     for i, p in enumerate(paras):
-        lab = f'<span class="lr-num">{html.escape(label)}</span>' if (label and i == 0) else ""
-        body = html.escape(" ".join(p.split("\n")) if not _cjk(p) else p.replace("\n", ""))
-        out.append(f'<p class="{cls}">{lab}{body}</p>')
+        head = ""
+        if i == 0:
+            if label:
+                head += f'<span class="lr-num">{html.escape(label)}</span>'
+            if lead:
+                head += f'<strong class="lr-lead">{html.escape(lead)}</strong>'
+        out.append(f'<p class="{cls}">{head}{html.escape(p)}</p>')
     return "\n".join(out)
-
-
-def _cjk(text):
-    return any("\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" for ch in text)
 
 
 def table_html(df, caption=None, cls="lr-table"):
@@ -44,20 +47,6 @@ def table_html(df, caption=None, cls="lr-table"):
         out = out.replace(">\n  <thead>",
                           f">\n  <caption>{html.escape(caption)}</caption>\n  <thead>", 1)
     return out
-
-
-def numbered_parts(data, outline):
-    """(number, PartSpec) of the parts present in the data, in outline order."""
-    present = [p for p in outline.parts if p.key in data.parts]
-    return [(i + 1, p) for i, p in enumerate(present)]
-
-
-def _render_args(catalog, previous):
-    if catalog is None:
-        return {}
-    return {"kinds": {k: i.kind for k, i in catalog.indicators.items()},
-            "units": {k: i.unit for k, i in catalog.indicators.items()},
-            "previous": previous.figures if previous is not None else None}
 
 
 def png_html(png, caption, eid):
@@ -89,23 +78,53 @@ def trends_html(data, history, catalog, ids, eid, title="主要数据变化趋�
     return png_html(trend_png(trend, title + years, units), title + years, eid)
 
 
-def front_html(data, outline, previous=None, catalog=None):
-    """Title block and preamble."""
-    values = values_of(data)
-    title = render(data.title or outline.title, values)
-    out = [f'<header class="lr-title"><p class="lr-org">{html.escape(data.org_name)}</p>',
-           f'<h1>{html.escape(title)}</h1></header>']
-    if data.preamble:
-        out.append(_paragraphs(render(data.preamble.text, values,
-                                      **_render_args(catalog, previous)), "lr-para"))
+def front_html(doc):
+    """Title block (the department's name above a title that lacks it), addressee and
+    preamble of a :class:`lawreport.document.Document`."""
+    out = ['<header class="lr-title">']
+    if doc.show_org:
+        out.append(f'<p class="lr-org">{html.escape(doc.org_name)}</p>')
+    out.append(f'<h1>{html.escape(doc.title)}</h1></header>')
+    if doc.addressee:
+        out.append(f'<p class="lr-addressee">{html.escape(doc.addressee)}</p>')
+    if doc.preamble:
+        out.append(_paragraphs(doc.preamble.text, "lr-para"))
     return "\n".join(out)
 
 
-def closing_html(data):
-    """Signature and date."""
-    sig = data.signature or data.org_name
-    return (f'<footer class="lr-signature"><p>{html.escape(sig)}</p>'
-            f'<p>{html.escape(cn_date(data.report_date))}</p></footer>')
+def closing_html(doc):
+    """Signature and date, each only if the report has one."""
+    lines = [x for x in (doc.signature, doc.date) if x]
+    if not lines:
+        return ""
+    return ('<footer class="lr-signature">' +
+            "".join(f"<p>{html.escape(x)}</p>" for x in lines) + "</footer>")
+
+
+def part_heading_html(part):
+    """一、… heading of a document part."""
+    return f'<h2 class="lr-part">{html.escape(part.label + part.heading)}</h2>'
+
+
+def item_html(item):
+    return _paragraphs(item.text, "lr-item", item.label, item.lead)
+
+
+def part_body_html(part, exhibit_html=None):
+    """Intro, items, areas (heading, intro, items, exhibits) and the part's exhibits."""
+    draw = exhibit_html or (lambda ref: "")
+    out = []
+    if part.intro:
+        out.append(_paragraphs(part.intro.text, "lr-para"))
+    out += [item_html(i) for i in part.items]
+    for sec in part.sections:
+        out.append(f'<h3 class="lr-area">{html.escape(sec.label + sec.heading)}</h3>')
+        if sec.intro:
+            out.append(_paragraphs(sec.intro.text, "lr-para"))
+        out += [item_html(i) for i in sec.items]
+        out += [draw(ref) for ref in sec.exhibits]
+    out += [draw(ref) for ref in part.exhibits]
+    return "\n".join(x for x in out if x)
 
 
 def data_check_html(findings):
@@ -127,40 +146,58 @@ def data_check_html(findings):
 
 
 class PartView:
-    """One part of one department-year, as the notebook shows it."""
+    """One part of one department-year, as the notebook shows it.
 
-    def __init__(self, loaded, key):
+    ``key`` is the part's key in the outline, or a kind (measures, plan, …): then
+    the first part of that kind. A part the data does not have shows nothing.
+    """
+
+    def __init__(self, loaded, key, doc=None):
+        from .document import from_loaded
+
         self.loaded = loaded
         data, outline, catalog = loaded.data, loaded.outline, loaded.catalog
-        self.data, self.outline, self.catalog, self.key = data, outline, catalog, key
-        self.spec = outline.part(key)
-        self.text = data.parts.get(key)
-        numbers = dict((p.key, n) for n, p in numbered_parts(data, outline))
-        self.number = numbers.get(key)
-        self.values = values_of(data)
-        self.args = _render_args(catalog, loaded.previous)
+        self.data, self.outline, self.catalog = data, outline, catalog
+        self.doc = doc if doc is not None else from_loaded(loaded)
+        part = self.doc.part(key)
+        if part is None:
+            kinds = self.doc.parts_of_kind(key)
+            part = kinds[0] if kinds else None
+        self.part = part
+        self.key = part.key if part is not None else key
+        self.number = part.number if part is not None else None
 
     @property
     def present(self):
-        return self.text is not None
-
-    def _r(self, text):
-        return render(text, self.values, **self.args)
+        return self.part is not None
 
     def texts(self):
+        """The part's source texts (with placeholders), for the figures it names."""
         if not self.present:
             return []
-        out = [self.text.intro.text] if self.text.intro else []
-        for area in self.text.areas:
-            out += [i.text for i in area.items]
+        text = self.data.parts[self.key]
+        out = [text.intro.text] if text.intro else []
+        for it in text.items:
+            out += [it.lead or "", it.text]
+        for area in text.areas:
+            out += [area.intro.text] if area.intro else []
+            for it in area.items:
+                out += [it.lead or "", it.text]
         return out
+
+    def exhibits(self):
+        """The catalogue exhibits placed in this part."""
+        if not self.present:
+            return []
+        refs = [r for s in self.part.sections for r in s.exhibits] + self.part.exhibits
+        return [r.spec for r in refs]
 
     def figure_ids(self):
         """Figures this part speaks of: its placeholders and its exhibits, in order."""
         ids = []
         for text in self.texts():
             ids += [n for n, _f in placeholder_figures(text) if n in self.catalog.indicators]
-        for e, _ in self.exhibits():
+        for e in self.exhibits():
             for bid in (e.breakdown, e.extra):
                 if bid:
                     b = self.catalog.breakdowns[bid]
@@ -178,18 +215,10 @@ class PartView:
                            f"{self.key}-trends")
 
     def heading_html(self):
-        if not self.present:
-            return ""
-        label = heading_label(self.outline.numbering["part"], self.number)
-        return f'<h2 class="lr-part">{html.escape(label + self._r(self.spec.heading))}</h2>'
-
-    def exhibits(self):
-        """(Exhibit, area key or None) placed in this part."""
-        if not self.present:
-            return []
-        return exhibits_for(self.catalog, self.key, self.data)
+        return part_heading_html(self.part) if self.present else ""
 
     def exhibit_html(self, exhibit):
+        exhibit = getattr(exhibit, "spec", None) or exhibit
         table = breakdown_table(self.data, self.catalog, exhibit.breakdown)
         if exhibit.kind == "table":
             if exhibit.extra:
@@ -202,30 +231,7 @@ class PartView:
                         exhibit.id)
 
     def body_html(self):
-        """Intro, areas with their items, and the exhibits where they belong."""
+        """Intro, items, areas with their items, and the exhibits where they belong."""
         if not self.present:
             return ""
-        placed = {}
-        for e, where in self.exhibits():
-            placed.setdefault(where, []).append(e)
-        out = []
-        if self.text.intro:
-            out.append(_paragraphs(self._r(self.text.intro.text), "lr-para"))
-        n_item = 0
-        for i, area in enumerate(self.text.areas, start=1):
-            heading = area.title if area.title is not None else self.spec.area(area.key).heading
-            label = heading_label(self.outline.numbering["area"], i)
-            out.append(f'<h3 class="lr-area">{html.escape(label + self._r(heading))}</h3>')
-            if self.spec.items == "per_area":
-                n_item = 0
-            for item in area.items:
-                n_item += 1
-                lab = ("" if self.spec.items == "none"
-                       else heading_label(self.outline.numbering["item"], n_item))
-                out.append(_paragraphs(self._r(item.text), "lr-item", lab))
-            for e in placed.pop(area.key, []) if area.key else []:
-                out.append(self.exhibit_html(e))
-        for es in placed.values():
-            for e in es:
-                out.append(self.exhibit_html(e))
-        return "\n".join(out)
+        return part_body_html(self.part, self.exhibit_html)

@@ -6,8 +6,7 @@ import pandas as pd
 
 from .narrative import round_half_up
 
-__all__ = ["figures_table", "breakdown_table", "key_figures", "figures_record",
-           "exhibits_for"]
+__all__ = ["figures_table", "breakdown_table", "key_figures", "figures_record"]
 
 
 def figures_table(data, catalog):
@@ -39,24 +38,6 @@ def key_figures(data, catalog):
     df = figures_table(data, catalog)
     keys = {fid for fid, ind in catalog.indicators.items() if ind.key}
     return df[df["id"].isin(keys)].reset_index(drop=True)
-
-
-def exhibits_for(catalog, part_key, data):
-    """Exhibits of one part, each mapped to the area key it follows (None: part end).
-
-    An exhibit is placed after the first area of the data whose key is in the
-    exhibit's ``areas``; exhibits whose breakdown has no figures are left out.
-    """
-    data_areas = [a.key for a in data.parts[part_key].areas] if part_key in data.parts else []
-    out = []
-    for e in catalog.exhibits:
-        if e.part != part_key:
-            continue
-        if breakdown_table(data, catalog, e.breakdown).empty:
-            continue
-        where = next((k for k in e.areas if k in data_areas), None)
-        out.append((e, where))
-    return out
 
 
 def figures_record(data, catalog, findings=()):

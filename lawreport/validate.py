@@ -15,6 +15,7 @@ from .catalog import load_outline
 from .exceptions import CatalogError
 from .findings import Finding, has_errors
 from .load import load_yaml
+from .model import Item
 from .narrative import PlaceholderError, format_value, parse_placeholders
 
 __all__ = ["validate_file", "check_data", "texts_of", "SLUG"]
@@ -26,14 +27,28 @@ CONTEXT_NAMES = ("year", "next_year", "prev_year", "org.name")
 def texts_of(data):
     """Every narrative text with its field path: (fieldpath, Item)."""
     out = []
+
+    def items(prefix, its):
+        for j, item in enumerate(its):
+            if item.lead is not None:
+                out.append((f"{prefix}.{j}.lead", Item(item.lead, item.line)))
+                out.append((f"{prefix}.{j}.text", item))
+            else:
+                out.append((f"{prefix}.{j}", item))
+
+    if data.addressee:
+        out.append(("narrative.addressee", Item(data.addressee, data.lines.get(
+            "narrative.addressee"))))
     if data.preamble:
         out.append(("narrative.preamble", data.preamble))
     for key, part in data.parts.items():
         if part.intro:
             out.append((f"narrative.parts.{key}.intro", part.intro))
+        items(f"narrative.parts.{key}.items", part.items)
         for i, area in enumerate(part.areas):
-            for j, item in enumerate(area.items):
-                out.append((f"narrative.parts.{key}.areas.{i}.items.{j}", item))
+            if area.intro:
+                out.append((f"narrative.parts.{key}.areas.{i}.intro", area.intro))
+            items(f"narrative.parts.{key}.areas.{i}.items", area.items)
     return out
 
 
@@ -217,7 +232,8 @@ def check_data(data, catalog, outline=None):
                     f"required part '{spec.key}' ({spec.heading}) is missing",
                     f"add 'narrative: parts: {spec.key}:' with its areas and items")
             elif spec.key in data.parts and not (data.parts[spec.key].areas or
-                                                 data.parts[spec.key].intro):
+                                                 data.parts[spec.key].intro or
+                                                 data.parts[spec.key].items):
                 add("error", f"narrative.parts.{spec.key}", f"part '{spec.key}' is empty",
                     "write its areas and items, or remove it if the outline allows")
 
