@@ -48,10 +48,14 @@ def data_path(data_dir, org, year):
                      f"{os.path.join(data_dir, org, f'{int(year)}.yaml')}")
 
 
-def catalog_files_for(data_dir, extra=()):
-    """The user's catalogue files: ``<data_dir>/catalog.yaml`` if present, then ``extra``."""
-    own = os.path.join(data_dir, "catalog.yaml")
-    return ([own] if os.path.isfile(own) else []) + [os.fspath(p) for p in extra]
+def catalog_files_for(data_dir, extra=(), org=None):
+    """The user's catalogue files: ``<data_dir>/catalog.yaml`` if present, then the
+    department's own ``<data_dir>/<org>/catalog.yaml`` (as ``lawreport extract`` writes
+    it) if present, then ``extra``."""
+    own = [os.path.join(data_dir, "catalog.yaml")]
+    if org is not None:
+        own.append(os.path.join(data_dir, str(org), "catalog.yaml"))
+    return [p for p in own if os.path.isfile(p)] + [os.fspath(p) for p in extra]
 
 
 def load_year(data_dir, org, year, catalog_files=()):
@@ -72,8 +76,8 @@ def load_year(data_dir, org, year, catalog_files=()):
     """
     from .history import check_history, load_history
 
-    catalog = load_catalog(catalog_files_for(data_dir, catalog_files))
     path = data_path(data_dir, org, year)
+    catalog = load_catalog(catalog_files_for(data_dir, catalog_files, org))
     data, outline, findings = validate_file(path, catalog)
     if data is None:
         raise DataValidationError(findings)

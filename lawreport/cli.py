@@ -78,6 +78,24 @@ def _parser():
                        description="Install the 'lawreport' kernelspec into this "
                        "environment, for JupyterLab and the papermill command line.")
     k.add_argument("action", choices=["install"])
+
+    x = sub.add_parser(
+        "extract", help="turn a published report into a draft data file",
+        description="Read a published report (plain text, an HTML page, DOCX or PDF) and "
+        "write a draft data file <DIR>/<SLUG>/<YEAR>.yaml: its title, addressee, preamble, "
+        "parts, areas and items, every quantity as a figure placeholder; plus an outline "
+        "file and catalogue entries beside it where the layout or the figures are not "
+        "shipped ones. Then: lawreport build --data DIR --org SLUG --year YEAR.")
+    x.add_argument("report", metavar="REPORT", help="the published report (.txt, .html, "
+                   ".docx or .pdf)")
+    x.add_argument("--org", required=True, metavar="SLUG",
+                   help="the department's slug (lowercase ASCII letters, digits, '-')")
+    x.add_argument("--year", type=int, metavar="YYYY",
+                   help="the reported year (default: read from the title)")
+    x.add_argument("--data", default="data", metavar="DIR",
+                   help="data folder to write into (default: data)")
+    x.add_argument("--force", action="store_true",
+                   help="overwrite files that exist (never done without it)")
     return p
 
 
@@ -104,7 +122,8 @@ def _validate(args):
             raise InputError(f"{path}: no such file or folder")
     n_err = n_warn = 0
     for path, root in files:
-        catalog = load_catalog(catalog_files_for(root, args.catalog))
+        org = os.path.basename(os.path.dirname(os.path.abspath(path)))
+        catalog = load_catalog(catalog_files_for(root, args.catalog, org))
         data, _outline, findings = validate_file(path, catalog)
         if data is not None:
             history, more = load_history(path, catalog)
@@ -167,8 +186,17 @@ def _kernel(_args):
     return 0
 
 
+def _extract(args):
+    from .extract import extract_to_data
+
+    result = extract_to_data(args.report, args.org, year=args.year, data_dir=args.data,
+                             force=args.force)
+    print(result.summary())
+    return 0
+
+
 COMMANDS = {"validate": _validate, "build": _build, "catalog": _catalog,
-            "outlines": _outlines, "kernel": _kernel}
+            "outlines": _outlines, "kernel": _kernel, "extract": _extract}
 
 
 def main(argv=None):

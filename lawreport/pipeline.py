@@ -303,7 +303,7 @@ def build(data_dir, org, year, out_dir="outputs", *, notebooks_dir=None, catalog
         raise InputError(f"no part notebooks (NN-<part>.ipynb) in {notebooks_dir}: "
                          "give --notebooks DIR")
     data_file = data_path(data_dir, org, year)
-    cat_files = catalog_files_for(data_dir, catalog_files)
+    cat_files = catalog_files_for(data_dir, catalog_files, org)
     staging_root = os.path.join(out_dir, STATE_DIR, "staging")
     final = os.path.join(out_dir, str(org), str(int(year)))
     parameters = {"org": str(org), "year": int(year), "data_dir": data_dir,
