@@ -16,8 +16,8 @@ import json
 import os
 
 from .api import load_year
-from .render import PartView, comparison_html, data_check_html, table_html, trends_html
-from .stats import figures_record, figures_table, key_figures
+from .render import PartView, data_check_html, drawing_html, table_html
+from .stats import figures_record, figures_table
 
 __all__ = ["open_part", "open_summary", "Part", "Summary"]
 
@@ -75,19 +75,17 @@ class Summary:
         self.data, self.catalog, self.findings = loaded.data, loaded.catalog, loaded.findings
 
     def key_figures(self):
-        """主要数据一览: the key figures, compared with the previous year and over time."""
-        df = key_figures(self.data, self.catalog)
-        ids = list(df["id"])
-        if not ids:  # a report with no key figures prints no empty table
+        """主要数据一览: the key figures (compared with the previous year when there is
+        one), a chart of them and their trend over time."""
+        from .exhibits import key_figures
+
+        drawings = key_figures(self.loaded)
+        if not drawings:  # a report with no key figures prints no empty table
             return _HTML("")
         out = ['<section class="lr-keyfigures"><h2>主要数据一览</h2>']
-        if self.loaded.previous is not None:
-            out.append(comparison_html(self.data, self.loaded.previous, self.catalog, ids,
-                                       "summary-comparison"))
-        else:
-            out.append(table_html(df[["指标", "数值", "单位"]]))
-        out.append(trends_html(self.data, self.loaded.history, self.catalog, ids,
-                               "summary-trends"))
+        for d in drawings:
+            # the plain table without a previous year keeps its caption-less look
+            out.append(table_html(d.table) if d.role == "key_figures" else drawing_html(d))
         out.append("</section>")
         return _HTML("\n".join(out))
 

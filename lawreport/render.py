@@ -12,12 +12,10 @@ import base64
 import html
 import os
 
-from .charts import chart_png, trend_png
-from .history import comparison_table, placeholder_figures, trend_table
-from .stats import breakdown_table
+from . import exhibits
 
 __all__ = ["PartView", "front_html", "closing_html", "data_check_html", "table_html",
-           "comparison_html", "trends_html", "png_html",
+           "comparison_html", "trends_html", "png_html", "drawing_html",
            "part_heading_html", "part_body_html", "item_html"]
 
 
@@ -58,24 +56,25 @@ def png_html(png, caption, eid):
             f'<figcaption>{cap}</figcaption></figure>')
 
 
+def drawing_html(drawing):
+    """A :class:`lawreport.exhibits.Drawing` as a figure: an inline PNG or a table."""
+    if drawing is None:
+        return ""
+    if drawing.is_chart:
+        return png_html(drawing.png, drawing.caption, drawing.id)
+    cls = " lr-comparison" if drawing.role == "comparison" else ""
+    return (f'<figure class="lr-exhibit{cls}" id="lr-{html.escape(drawing.id)}">'
+            f'{table_html(drawing.table, drawing.caption)}</figure>')
+
+
 def comparison_html(data, previous, catalog, ids, eid):
     """与上年比较 table, or '' without a previous year."""
-    if previous is None:
-        return ""
-    df = comparison_table(data, previous, catalog, ids)
-    if df.empty:
-        return ""
-    return (f'<figure class="lr-exhibit lr-comparison" id="lr-{html.escape(eid)}">'
-            f'{table_html(df, f"与{previous.year}年比较")}</figure>')
+    return drawing_html(exhibits.comparison(data, previous, catalog, ids, eid))
 
 
 def trends_html(data, history, catalog, ids, eid, title="主要数据变化趋势"):
     """Trend chart over every available year, or '' with fewer than two years."""
-    trend, units = trend_table(data, history, catalog, ids)
-    if trend.empty:
-        return ""
-    years = f"（{int(trend.index[0])}—{int(trend.index[-1])}年）"
-    return png_html(trend_png(trend, title + years, units), title + years, eid)
+    return drawing_html(exhibits.trends(data, history, catalog, ids, eid, title))
 
 
 def front_html(doc):
@@ -194,15 +193,9 @@ class PartView:
 
     def figure_ids(self):
         """Figures this part speaks of: its placeholders and its exhibits, in order."""
-        ids = []
-        for text in self.texts():
-            ids += [n for n, _f in placeholder_figures(text) if n in self.catalog.indicators]
-        for e in self.exhibits():
-            for bid in (e.breakdown, e.extra):
-                if bid:
-                    b = self.catalog.breakdowns[bid]
-                    ids += ([b.total] if b.total else []) + list(b.parts)
-        return [i for n, i in enumerate(ids) if i in self.data.figures and i not in ids[:n]]
+        if not self.present:
+            return []
+        return exhibits.part_figure_ids(self.loaded, self.part)
 
     def comparison_html(self):
         return comparison_html(self.data, self.loaded.previous, self.catalog,
@@ -218,17 +211,7 @@ class PartView:
         return part_heading_html(self.part) if self.present else ""
 
     def exhibit_html(self, exhibit):
-        exhibit = getattr(exhibit, "spec", None) or exhibit
-        table = breakdown_table(self.data, self.catalog, exhibit.breakdown)
-        if exhibit.kind == "table":
-            if exhibit.extra:
-                import pandas as pd
-                extra = breakdown_table(self.data, self.catalog, exhibit.extra)
-                table = pd.concat([table, extra], ignore_index=True)[["类别", "数值", "单位"]]
-            return (f'<figure class="lr-exhibit" id="lr-{html.escape(exhibit.id)}">'
-                    f'{table_html(table, exhibit.title)}</figure>')
-        return png_html(chart_png(table, exhibit.title, exhibit.kind), exhibit.title,
-                        exhibit.id)
+        return drawing_html(exhibits.draw(self.data, self.catalog, exhibit))
 
     def body_html(self):
         """Intro, items, areas with their items, and the exhibits where they belong."""
