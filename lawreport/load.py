@@ -1,4 +1,5 @@
-"""Yearly data files (YAML) → :class:`lawreport.model.YearData`.
+"""Yearly data files (YAML; Excel workbooks through :mod:`lawreport.xlsx`) →
+:class:`lawreport.model.YearData`.
 
 Only the shape and the types are checked here, each problem located by file,
 line and field; what the values mean is checked in :mod:`lawreport.validate`.
@@ -16,7 +17,8 @@ from .findings import Finding
 from .model import Area, Item, PartText, YearData
 from .yamlread import Scalar, read_yaml
 
-__all__ = ["load_yaml", "data_files", "TOP_KEYS"]
+__all__ = ["load_yaml", "load_data", "read_tree", "data_files", "year_files", "DATA_FILE",
+           "TOP_KEYS"]
 
 TOP_KEYS = ("org", "year", "report_date", "outline", "title", "figures", "narrative")
 # ASCII digits only: full-width (１２) or Arabic-Indic digits are refused, not guessed
@@ -201,9 +203,7 @@ def _part(ctx, key, tree, fieldpath):
             ctx.error(ap, "an area needs 'area: <key of the outline>' or 'title: <heading>'",
                       "add one of the two")
         area_intro = _item(ctx, a["intro"], f"{ap}.intro") if "intro" in a else None
-        if "items" not in a and area_intro is None:
-            ctx.error(f"{ap}.items", "an area needs 'items', a list of paragraphs (or an "
-                      "'intro')", "write each paragraph as '- text' under 'items:'")
+        # an area may be a heading alone (no 'items', no 'intro'), as some reports print
         items = _items(ctx, a["items"], f"{ap}.items", "an area") if "items" in a else []
         areas.append(Area(akey, title, items, ctx.lines.get(ap), intro=area_intro))
     return PartText(key, intro, areas, ctx.lines.get(fieldpath), items=part_items)
@@ -337,8 +337,60 @@ def load_yaml(path, partial=False):
     return build_model(tree, lines, path, partial)
 
 
+#: The name of a data file: ``<year>.yaml``, ``<year>.yml`` or ``<year>.xlsx``.
+DATA_FILE = re.compile(r"(\d{4})\.(?:ya?ml|xlsx)")
+
+
+def load_data(path, partial=False):
+    """Read one yearly data file, YAML or Excel workbook (``.xlsx``), by its extension.
+
+    Returns what :func:`load_yaml` returns.
+    """
+    if os.fspath(path).lower().endswith(".xlsx"):
+        from .xlsx import load_xlsx
+
+        return load_xlsx(path, partial)
+    return load_yaml(path, partial)
+
+
+def read_tree(path):
+    """The parsed tree of a data file of either format: (tree, lines, findings)."""
+    if os.fspath(path).lower().endswith(".xlsx"):
+        from .xlsx import read_xlsx
+
+        return read_xlsx(path)
+    return read_yaml(path)
+
+
+def year_files(folder):
+    """``[(year, path)]`` of the data files in one department's folder, sorted.
+
+    Raises
+    ------
+    InputError
+        When one year is given by two files (``2021.yaml`` and ``2021.xlsx``).
+    """
+    from .exceptions import InputError
+
+    by_year = {}
+    for name in sorted(os.listdir(folder)):
+        m = DATA_FILE.fullmatch(name)
+        if m and os.path.isfile(os.path.join(folder, name)):
+            by_year.setdefault(int(m.group(1)), []).append(name)
+    for year, names in by_year.items():
+        if len(names) > 1:
+            raise InputError(
+                f"{folder}: {' and '.join(names)} both hold the data of {year}: keep one "
+                "(delete or move the other; lawreport convert turns one format into the "
+                "other)")
+    return [(y, os.path.join(folder, names[0])) for y, names in sorted(by_year.items())]
+
+
 def data_files(root):
-    """Every ``<org>/<year>.yaml`` under ``root``, sorted."""
+    """Every ``<org>/<year>.yaml`` (or ``.yml``, ``.xlsx``) under ``root``, sorted.
+
+    Raises InputError when a department gives one year twice (see :func:`year_files`).
+    """
     out = []
     if not os.path.isdir(root):
         return out
@@ -346,7 +398,5 @@ def data_files(root):
         d = os.path.join(root, org)
         if not os.path.isdir(d) or org.startswith("."):
             continue
-        for name in sorted(os.listdir(d)):
-            if re.fullmatch(r"\d{4}\.ya?ml", name):
-                out.append(os.path.join(d, name))
+        out += [p for _y, p in year_files(d)]
     return out

@@ -1,0 +1,462 @@
+"""Readers of published reports: one per input format, each yielding the same
+neutral lines (:class:`Line`), which :mod:`lawreport.extract` classifies into the
+document tree.
+
+- plain text (UTF-8, UTF-16 with a BOM, or GB18030 as old pages and files use);
+- an HTML page: the article's content (the containers Chinese government sites use,
+  else the block with the most Chinese text), not the site's menus;
+- DOCX (python-docx), with Word's automatic list numbers put back into the text;
+- PDF (pdfplumber): fake-bold doubles removed, spaces between Chinese characters
+  dropped, page numbers left out, paragraphs found by their first-line indent.
+
+Every reader refuses what it cannot read with an :class:`InputError` that says
+why and what to do.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+
+from .exceptions import InputError
+
+__all__ = ["Line", "read_lines", "FORMATS", "format_of", "clean_lines"]
+
+FORMATS = ("text", "html", "docx", "pdf")
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK_PUNCT = "\u3000-\u303f\uff00-\uffef\u2018-\u201d\u2026\u2014"
+
+
+@dataclass
+class Line:
+    """One line or paragraph of a published report, as read.
+
+    ``new_para``: True when the source says a paragraph starts here (a blank line
+    before it, a first-line indent, a DOCX/HTML paragraph), False when it says the
+    line continues the previous one, None when it does not say. ``bold_lead``: the
+    bold text the line starts with (DOCX), a hint of a run-in heading.
+    """
+
+    text: str
+    where: str  # "line 12", "paragraph 5", "page 2"
+    line: int  # the source line, paragraph or page number
+    new_para: bool | None = None
+    bold_lead: str | None = None
+    heading: bool = False  # the source marks it as a title or heading
+    short: bool = False  # the line ends well before the right margin (PDF)
+
+
+def format_of(path, head):
+    """The format of a file, by its first bytes and then its name."""
+    ext = os.path.splitext(path)[1].lower()
+    if head.startswith(b"%PDF"):
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        if ext in (".docx", ".docm", ".dotx", "") or b"word/" in head[:4000] or \
+                b"[Content_Types].xml" in head[:200]:
+            return "docx"
+        raise InputError(f"{path}: a zip archive, not a Word document (.docx): save the report "
+                         "as .docx, .pdf, .html or .txt")
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise InputError(f"{path}: an old Word (.doc) or Excel (.xls) file: open it in Word or "
+                         "WPS and save it as .docx (or as text), then extract that")
+    if ext in (".htm", ".html", ".shtml", ".xhtml", ".mht"):
+        return "html"
+    text_start = head.lstrip()[:200].lower()
+    if text_start.startswith((b"<!doctype html", b"<html", b"<?xml")) or b"<body" in head.lower():
+        return "html"
+    if ext in (".txt", ".text", ".md", "") or _looks_textual(head):
+        return "text"
+    raise InputError(f"{path}: unknown format '{ext}': give the report as .txt, .html, .docx "
+                     "or .pdf")
+
+
+def _looks_textual(head):
+    if not head:
+        return True
+    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False
+    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
+    return controls / len(head) < 0.02
+
+
+def read_lines(path, fmt=None):
+    """``(format, [Line])`` of a published report."""
+    path = os.fspath(path)
+    if not os.path.isfile(path):
+        raise InputError(f"{path}: no such file")
+    with open(path, "rb") as fh:
+        raw = fh.read()
+    if not raw.strip():
+        raise InputError(f"{path}: the file is empty: give the published report's text, "
+                         "page, Word file or PDF")
+    fmt = fmt or format_of(path, raw[:8192])
+    reader = {"text": _read_text, "html": _read_html, "docx": _read_docx,
+              "pdf": _read_pdf}[fmt]
+    lines = reader(path, raw)
+    lines = [ln for ln in lines if ln.text.strip()]
+    if not lines or sum(len(ln.text) for ln in lines) < 10:
+        raise InputError(f"{path}: no text found in this {fmt} file")
+    return fmt, lines
+
+
+# -- plain text ------------------------------------------------------------------------
+
+
+def decode(raw, path="", declared=None):
+    """Bytes → text: a BOM, else UTF-8, else the declared or GB18030 encoding."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return raw[3:].decode("utf-8", errors="replace")
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16", errors="replace")
+    if declared and declared.lower().replace("-", "") not in ("utf8",):
+        enc = declared.lower()
+        if enc in ("gb2312", "gbk", "gb18030", "x-gbk", "cp936"):
+            enc = "gb18030"
+        try:
+            return raw.decode(enc, errors="replace")
+        except LookupError:
+            pass
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError:
+        text = raw.decode("utf-8", errors="replace")
+        if text.count("\ufffd") > len(text) / 20:
+            raise InputError(f"{path}: not text in UTF-8 or GB18030: save it as UTF-8 text, "
+                             "or give the .docx, .pdf or .html") from None
+        return text
+
+
+def _read_text(path, raw):
+    if not _looks_textual(raw[:65536]):
+        raise InputError(f"{path}: a binary file, not text: give the report as .txt, .html, "
+                         ".docx or .pdf")
+    text = decode(raw, path)
+    out, blank = [], True
+    for i, ln in enumerate(text.splitlines(), start=1):
+        if not ln.strip():
+            blank = True
+            continue
+        indent = len(ln) - len(ln.lstrip(" \t\u3000"))
+        # a blank line before, or an indent, starts a paragraph; a plain line may
+        # continue a line cut short (web copies, PDF copies)
+        new = True if (blank or indent >= 2) else None
+        out.append(Line(ln.strip(" \t\u3000\r"), f"line {i}", i, new_para=new))
+        blank = False
+    return out
+
+
+# -- HTML ------------------------------------------------------------------------------
+
+#: the article containers of common Chinese government site systems
+CONTENT_SELECTORS = ("#UCAP-CONTENT", ".TRS_Editor", ".TRS_UEDITOR", "#zoom", ".zoom",
+                     ".xxgk_detail_content", ".article-content", ".article_content",
+                     "#article", ".article", "#content", ".content", ".detail-content",
+                     ".news_content", ".pages_content", "article", "main")
+_BLOCKS = {"p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "section",
+           "article", "table", "ul", "ol", "blockquote", "center", "pre", "dd", "dt"}
+
+
+def _html_charset(raw):
+    m = re.search(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_-]+)""", raw[:4096], re.I)
+    return m.group(1).decode("ascii") if m else None
+
+
+def _cjk_count(text):
+    return len(re.findall(f"[{_HAN}]", text))
+
+
+def _block_lines(node):
+    """The text of an element, a line per block element."""
+    from bs4 import NavigableString, Tag
+
+    lines, cur = [], []
+
+    def flush():
+        t = "".join(cur).strip()
+        if t:
+            lines.append(t)
+        cur.clear()
+
+    def walk(n):
+        for child in n.children:
+            if isinstance(child, NavigableString):
+                if type(child).__name__ in ("Comment", "Doctype", "Declaration",
+                                            "ProcessingInstruction"):
+                    continue
+                cur.append(re.sub(r"[\r\n\t]+", "", str(child)))
+            elif isinstance(child, Tag):
+                if child.name in ("script", "style", "noscript", "iframe", "form", "button",
+                                  "select", "input", "nav", "footer", "header"):
+                    continue
+                block = child.name in _BLOCKS
+                if block:
+                    flush()
+                walk(child)
+                if block:
+                    flush()
+
+    walk(node)
+    flush()
+    return lines
+
+
+def _read_html(path, raw):
+    from bs4 import BeautifulSoup
+
+    text = decode(raw, path, _html_charset(raw))
+    soup = BeautifulSoup(text, "html.parser")
+    body = None
+    for sel in CONTENT_SELECTORS:
+        found = [n for n in soup.select(sel) if _cjk_count(n.get_text()) >= 50]
+        if found:
+            body = max(found, key=lambda n: _cjk_count(n.get_text()))
+            break
+    if body is None:
+        # the element whose own paragraphs hold the most Chinese text
+        best, score = soup.body or soup, 0
+        for n in soup.find_all(["div", "td", "section", "article", "main"]):
+            s = sum(_cjk_count(p.get_text()) for p in n.find_all("p", recursive=False))
+            s += _cjk_count("".join(t for t in n.find_all(string=True, recursive=False)))
+            if s > score:
+                best, score = n, s
+        body = best
+    lines = _block_lines(body)
+    title = _html_title(soup)
+    if title and not any(_same(title, ln) for ln in lines[:6]):
+        lines.insert(0, title)
+    return [Line(t, f"paragraph {i}", i, new_para=True) for i, t in enumerate(lines, start=1)]
+
+
+def _same(a, b):
+    return re.sub(r"\s+", "", a) == re.sub(r"\s+", "", b)
+
+
+def _html_title(soup):
+    for sel in ("meta[name=ArticleTitle]", "meta[name=articletitle]"):
+        m = soup.select_one(sel)
+        if m and m.get("content", "").strip():
+            return m["content"].strip()
+    for sel in ("h1", ".title", ".article-title", "#title", "h2"):
+        n = soup.select_one(sel)
+        if n and 4 <= len(n.get_text(strip=True)) <= 80 and "报告" in n.get_text():
+            return n.get_text(strip=True)
+    if soup.title and soup.title.string:
+        t = re.split(r"[_|｜\-—–]{1,2}", soup.title.string.strip())[0].strip()
+        if "报告" in t:
+            return t
+    return None
+
+
+# -- DOCX ------------------------------------------------------------------------------
+
+
+def _read_docx(path, raw):
+    import zipfile
+
+    try:
+        import docx
+        from docx.opc.exceptions import PackageNotFoundError
+    except ImportError as exc:  # pragma: no cover - a dependency of lawreport
+        raise InputError(f"python-docx is needed to read {path}: {exc}") from None
+    try:
+        d = docx.Document(path)
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise InputError(f"{path}: not a readable Word document ({exc}): open and save it "
+                         "again as .docx") from None
+    numbering = _DocxNumbering(d)
+    out = []
+    for i, p in enumerate(d.paragraphs, start=1):
+        text = p.text
+        label = numbering.label(p)
+        if label and not text.lstrip().startswith(label.strip()):
+            text = label + text
+        if not text.strip():
+            continue
+        bold = ""
+        for run in p.runs:
+            if run.bold or (run.style is not None and run.style.font.bold):
+                bold += run.text
+            elif run.text.strip():
+                break
+        style = (p.style.name or "").lower() if p.style is not None else ""
+        out.append(Line(text.strip(" \t\u3000"), f"paragraph {i}", i, new_para=True,
+                        bold_lead=bold.strip() or None,
+            heading=style.startswith(("heading", "title", "标题"))))
+    if d.tables and not out:
+        raise InputError(f"{path}: the document holds only tables, no paragraphs of text")
+    return out
+
+
+class _DocxNumbering:
+    """Word's automatic list numbers (not in ``paragraph.text``), put back as text."""
+
+    def __init__(self, d):
+        from docx.oxml.ns import qn
+
+        self.qn = qn
+        self.levels = {}  # numId → {ilvl: (numFmt, lvlText, start)}
+        self.counters = {}
+        try:
+            root = d.part.numbering_part.element
+        except (NotImplementedError, KeyError, AttributeError):
+            return
+        abstract = {}
+        for an in root.findall(qn("w:abstractNum")):
+            lv = {}
+            for lvl in an.findall(qn("w:lvl")):
+                fmt = lvl.find(qn("w:numFmt"))
+                txt = lvl.find(qn("w:lvlText"))
+                start = lvl.find(qn("w:start"))
+                lv[int(lvl.get(qn("w:ilvl")))] = (
+                    fmt.get(qn("w:val")) if fmt is not None else "decimal",
+                    txt.get(qn("w:val")) if txt is not None else "",
+                    int(start.get(qn("w:val"))) if start is not None else 1)
+            abstract[an.get(qn("w:abstractNumId"))] = lv
+        for num in root.findall(qn("w:num")):
+            ref = num.find(qn("w:abstractNumId"))
+            if ref is not None:
+                self.levels[num.get(qn("w:numId"))] = abstract.get(ref.get(qn("w:val")), {})
+
+    def label(self, p):
+        from .narrative import circled, cn_number
+
+        qn = self.qn
+        ppr = p._p.pPr
+        numpr = ppr.find(qn("w:numPr")) if ppr is not None else None
+        if numpr is None and p.style is not None and p.style.element.pPr is not None:
+            numpr = p.style.element.pPr.find(qn("w:numPr"))
+        if numpr is None:
+            return ""
+        nid = numpr.find(qn("w:numId"))
+        ilvl = numpr.find(qn("w:ilvl"))
+        nid = nid.get(qn("w:val")) if nid is not None else None
+        ilvl = int(ilvl.get(qn("w:val"))) if ilvl is not None else 0
+        if nid is None or nid == "0" or nid not in self.levels:
+            return ""
+        fmt, text, start = self.levels[nid].get(ilvl, ("decimal", f"%{ilvl + 1}.", 1))
+        counts = self.counters.setdefault(nid, {})
+        counts[ilvl] = counts.get(ilvl, start - 1) + 1
+        for deeper in [k for k in counts if k > ilvl]:
+            del counts[deeper]
+        n = counts[ilvl]
+        if fmt == "bullet" or fmt == "none":
+            return ""
+        if fmt.startswith(("chinese", "ideograph", "japaneseCounting", "taiwanese")):
+            s = cn_number(n)
+        elif fmt == "decimalEnclosedCircle" or fmt == "decimalEnclosedCircleChinese":
+            s = circled(n)
+        else:
+            s = str(n)
+        return text.replace(f"%{ilvl + 1}", s)
+
+
+# -- PDF -------------------------------------------------------------------------------
+
+_PAGE_NUMBER = re.compile(r"^[-—–－\s]*\d{1,3}[-—–－\s]*$|^第\s*\d+\s*页(\s*[/，,]?\s*共\s*\d+\s*页)?$")
+
+
+def _read_pdf(path, raw):
+    import pdfplumber
+
+    try:
+        pdf = pdfplumber.open(path)
+    except Exception as exc:  # pdfminer raises many kinds for a damaged file
+        raise InputError(f"{path}: not a readable PDF ({type(exc).__name__}: {exc})") from None
+    out = []
+    with pdf:
+        n_chars = 0
+        for pno, page in enumerate(pdf.pages, start=1):
+            page = page.dedupe_chars(tolerance=1)
+            n_chars += len(page.chars)
+            try:
+                lines = page.extract_text_lines(layout=False, strip=True, return_chars=True)
+            except Exception as exc:
+                raise InputError(f"{path}: page {pno} cannot be read ({exc})") from None
+            if not lines:
+                continue
+            widths = sorted(c["x1"] - c["x0"] for ln in lines for c in ln["chars"]
+                            if c["text"].strip())
+            em = widths[len(widths) // 2] if widths else 10
+            left = min(ln["x0"] for ln in lines)
+            right = max(ln["x1"] for ln in lines)
+            for ln in lines:
+                text = ln["text"]
+                if "(cid:" in text:
+                    raise InputError(
+                        f"{path}: page {pno}: the PDF's fonts carry no text map ('(cid:…)' "
+                        "instead of characters): export the PDF again from Word/WPS, or "
+                        "give the .docx or the web page")
+                text = _unspace(text)
+                if _PAGE_NUMBER.match(text):
+                    continue
+                indent = ln["x0"] - left
+                centred = abs((ln["x0"] - left) - (right - ln["x1"])) < 2 * em and \
+                    indent > 2 * em
+                short_prev = bool(out) and out[-1].where == f"page {pno}" and out[-1].short
+                new = indent > 0.8 * em or centred or short_prev
+                # a line ending well before the right margin ends its paragraph
+                out.append(Line(text, f"page {pno}", pno, new_para=bool(new), heading=centred,
+                                short=(right - ln["x1"]) > 2 * em))
+        if n_chars == 0:
+            raise InputError(f"{path}: the PDF has no text layer (a scan?): run OCR on it "
+                             "first, or give the .docx or the web page")
+    return out
+
+
+def _unspace(text):
+    """Drop the spaces PDF text puts between Chinese characters and their punctuation."""
+    return re.sub(f"(?<=[{_HAN}{_CJK_PUNCT}])[ \u3000]+(?=[{_HAN}{_CJK_PUNCT}])", "", text)
+
+
+# -- cleaning --------------------------------------------------------------------------
+
+_META_KEYS = ("索引号", "发布机构", "发文机关", "发布日期", "发布时间", "成文日期", "生成日期",
+              "来源", "信息来源", "文章来源", "浏览次数", "浏览量", "点击数", "点击量", "阅读次数",
+              "访问次数", "字号", "字体", "作者", "责任编辑", "编辑", "审核", "分享到", "主题分类",
+              "公开方式", "公开范围", "公开时限", "文号", "发文字号", "有效性", "体裁分类",
+              "组配分类", "所属机构", "时效", "信息分类", "分类", "关键词", "当前位置",
+              "您的位置", "您当前的位置", "所属主题", "发布单位", "内容分类", "统一编号")
+_META = re.compile(r"^[【\[]?\s*(?:" + "|".join(sorted(_META_KEYS, key=len, reverse=True))
+                   + r")\s*[:：]")
+_BUTTONS = re.compile(r"^[\s【】\[\]（）()|｜·•/>＞]*(?:(?:打印本页|打印|关闭窗口|关闭|收藏|"
+                      r"分享|返回顶部|返回|扫一扫|下载|加入收藏|大|中|小|默认|【|】)[\s【】\[\]（）()"
+                      r"|｜·•/]*)+$")
+
+
+def is_metadata(text):
+    """A web page's metadata or button line (索引号, 发布日期, 字号 大 中 小, 打印 关闭 …)."""
+    t = text.strip()
+    if _META.match(t) or _BUTTONS.match(t):
+        return True
+    if re.search(r"(首页|主页)\s*[>＞»›]", t):
+        return True
+    if "扫一扫" in t and len(t) < 30:
+        return True
+    # several "key：value" pairs of the metadata block on one line
+    keys = [k for k in _META_KEYS if re.search(re.escape(k) + r"\s*[:：]", t)]
+    return len(keys) >= 2 and len(t) < 160
+
+
+def clean_lines(lines):
+    """Drop metadata lines, broken characters and a title given twice."""
+    out = []
+    for ln in lines:
+        text = ln.text.replace("\ufffd", "").replace("\u00a0", " ").replace("\u200b", "")
+        text = text.strip(" \t\u3000")
+        if not text or is_metadata(text):
+            continue
+        ln.text = text
+        out.append(ln)
+    # the title given twice (the page's heading and the article's own)
+    for i in range(min(len(out), 8)):
+        for j in range(i + 1, min(len(out), 10)):
+            if _same(out[i].text, out[j].text) and len(out[i].text) <= 60:
+                del out[j]
+                break
+    return out
