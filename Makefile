@@ -5,8 +5,12 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_PACKAGES := fonts-noto-cjk
-TEST_APT_PACKAGES := chromium
+# fonts-noto-cjk: chart labels, and the PDF's stand-ins for 宋/小标宋 (Serif) and 黑体 (Sans);
+# fonts-arphic-ukai: the PDF's 楷体; libpango*/libharfbuzz-subset0: WeasyPrint (report.pdf)
+APT_PACKAGES := fonts-noto-cjk fonts-arphic-ukai libpango-1.0-0 libpangoft2-1.0-0 \
+                libharfbuzz-subset0
+# chromium: browser tests; poppler-utils: pdffonts/pdfinfo/pdftotext read report.pdf in tests
+TEST_APT_PACKAGES := chromium poppler-utils
 
 .DEFAULT_GOAL := help
 .PHONY: help setup system-packages test-system-packages report test bench lint clean
@@ -14,11 +18,11 @@ TEST_APT_PACKAGES := chromium
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-22s %s\n", $$1, $$2}'
 
-system-packages: ## install the CJK font for chart labels (Debian: fonts-noto-cjk)
+system-packages: ## install the fonts (charts, PDF) and the libraries WeasyPrint uses
 	@if ! dpkg -s $(APT_PACKAGES) >/dev/null 2>&1; then \
 	  $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q --no-install-recommends $(APT_PACKAGES); fi
 
-test-system-packages: system-packages ## also install Chromium for the browser tests
+test-system-packages: system-packages ## also install Chromium (browser tests) and poppler-utils
 	@if ! dpkg -s $(TEST_APT_PACKAGES) >/dev/null 2>&1; then \
 	  $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q --no-install-recommends $(TEST_APT_PACKAGES); fi
 

@@ -22,9 +22,30 @@ from .exceptions import BuildLockedError, InputError
 from .execute import execute_part, part_notebooks
 
 __all__ = ["build", "BuildResult", "build_key", "default_notebooks_dir", "provenance",
-           "part_runs"]
+           "part_runs", "FORMATS", "check_formats"]
 
 STATE_DIR = ".lawreport"
+FORMATS = ("html", "docx", "pdf")  # report.<format>, in this order
+
+
+def check_formats(formats, docx_template=None):
+    """The requested formats in :data:`FORMATS` order, and the Word template's absolute
+    path; raises InputError on an unknown format, none, or a missing template."""
+    if isinstance(formats, str):
+        formats = formats.split(",")
+    asked = [f.strip().lower() for f in formats if f.strip()]
+    unknown = [f for f in asked if f not in FORMATS]
+    if unknown or not asked:
+        raise InputError(f"unknown format {', '.join(unknown) or '(none)'}: give --format "
+                         f"with one or more of {', '.join(FORMATS)}, e.g. --format html,docx,pdf")
+    if docx_template is not None:
+        docx_template = os.path.abspath(docx_template)
+        if not os.path.isfile(docx_template):
+            raise InputError(f"Word template not found: {docx_template} (give --docx-template "
+                             "a reference .docx whose styles the report should use)")
+        if "docx" not in asked:
+            raise InputError("--docx-template is for the Word file: add docx to --format")
+    return tuple(f for f in FORMATS if f in asked), docx_template
 
 
 @dataclass
@@ -72,7 +93,7 @@ def _versions():
 
     out = {"python": ".".join(map(str, sys.version_info[:3]))}
     for name in ("lawreport", "papermill", "nbconvert", "nbclient", "nbformat", "ipykernel",
-                 "pandas", "matplotlib", "PyYAML"):
+                 "pandas", "matplotlib", "PyYAML", "python-docx", "weasyprint"):
         try:
             out[name] = version(name)
         except PackageNotFoundError:
@@ -121,15 +142,21 @@ def _lock(out_dir, org, year, wait=True):
 
 
 def _publish(staging, final):
-    """Move every file of ``staging`` into ``final``; report.html last."""
+    """Move every file of ``staging`` into ``final``, the reports last (report.html
+    last of all); a report of a format this build did not make is removed, so no file
+    of an earlier build stays beside the new one."""
     files = []
     for dirpath, _dirs, names in os.walk(staging):
         files += [os.path.relpath(os.path.join(dirpath, n), staging) for n in names]
-    files.sort(key=lambda f: (f == "report.html", f))
+    reports = [f"report.{fmt}" for fmt in FORMATS]
+    files.sort(key=lambda f: (f in reports, f == "report.html", f))
     for rel in files:
         dest = os.path.join(final, rel)
         os.makedirs(os.path.dirname(dest), exist_ok=True)
         os.replace(os.path.join(staging, rel), dest)
+    for name in reports:
+        if name not in files and os.path.isfile(os.path.join(final, name)):
+            os.remove(os.path.join(final, name))
     shutil.rmtree(staging, ignore_errors=True)
 
 
@@ -246,19 +273,20 @@ def build_key(data_file, notebooks, catalog_files, parameters):
     return h.hexdigest()
 
 
-def _previous_key(final):
+def _previous_key(final, formats=("html",)):
     try:
         with open(os.path.join(final, "provenance.json"), encoding="utf-8") as fh:
             prov = json.load(fh)
     except (OSError, ValueError):
         return None, 0
-    if not os.path.isfile(os.path.join(final, "report.html")):
+    if not all(os.path.isfile(os.path.join(final, f"report.{f}")) for f in formats):
         return None, 0
     return prov.get("build_key"), prov.get("warnings", 0)
 
 
 def build(data_dir, org, year, out_dir="outputs", *, notebooks_dir=None, catalog_files=(),
-          timeout=600, wait_for_lock=True, force=False, jobs=None, log=None):
+          timeout=600, wait_for_lock=True, force=False, jobs=None, log=None,
+          formats=("html",), docx_template=None):
     """Build the report of one department-year.
 
     Parameters
@@ -282,6 +310,11 @@ def build(data_dir, org, year, out_dir="outputs", *, notebooks_dir=None, catalog
         Rebuild even if no input changed since the last build.
     jobs : int, optional
         How many part notebooks run at once (default: the machine's cores).
+    formats : sequence of str or str
+        Which reports to write: ``html``, ``docx``, ``pdf`` (any of them; a string is
+        split at commas). ``report.<format>`` each, beside each other.
+    docx_template : str, optional
+        A reference .docx whose styles, page setup and footers the Word file uses.
 
     Returns
     -------
@@ -297,6 +330,7 @@ def build(data_dir, org, year, out_dir="outputs", *, notebooks_dir=None, catalog
         A part failed; the previous report stays in place.
     """
     log = log or (lambda msg: None)
+    formats, docx_template = check_formats(formats, docx_template)
     data_dir, out_dir = os.path.abspath(data_dir), os.path.abspath(out_dir)
     notebooks_dir = os.path.abspath(notebooks_dir or default_notebooks_dir())
     if not os.path.isdir(notebooks_dir) or not part_notebooks(notebooks_dir):
@@ -309,12 +343,15 @@ def build(data_dir, org, year, out_dir="outputs", *, notebooks_dir=None, catalog
     parameters = {"org": str(org), "year": int(year), "data_dir": data_dir,
                   "out_dir": staging_root, "catalog_files": list(cat_files)}
     all_notebooks = part_notebooks(notebooks_dir)
+    outputs = {"formats": list(formats),
+               "docx_template": _sha256(docx_template) if docx_template else None}
     key = build_key(data_file, [p for _k, p in all_notebooks], cat_files,
-                    {**parameters, "timeout": timeout})
+                    {**parameters, "timeout": timeout, **outputs})
+    report = os.path.join(final, f"report.{formats[0]}")
     if not force:
-        old_key, n_warn = _previous_key(final)
+        old_key, n_warn = _previous_key(final, formats)
         if old_key == key:
-            return BuildResult(str(org), int(year), os.path.join(final, "report.html"), final,
+            return BuildResult(str(org), int(year), report, final,
                                status="unchanged", n_warnings=n_warn)
     loaded = load_year(data_dir, org, year, catalog_files)
     data = loaded.data
@@ -327,27 +364,34 @@ def build(data_dir, org, year, out_dir="outputs", *, notebooks_dir=None, catalog
         os.makedirs(os.path.join(staging, "notebooks"))
         executed = _run_parts(runs, staging, parameters, notebooks_dir, timeout,
                               data, out_dir, log, jobs or os.cpu_count() or 1)
-        log(f"{data.org_slug} {data.year}: exporting report.html")
+        log(f"{data.org_slug} {data.year}: exporting "
+            + ", ".join(f"report.{f}" for f in formats))
         prov = provenance(data, notebooks, cat_files, parameters, loaded.history)
         prov["parameters"] = {**parameters, "data_dir": os.path.relpath(data_dir, out_dir),
                               "out_dir": os.path.relpath(staging_root, out_dir),
                               "catalog_files": [os.path.relpath(p, out_dir)
                                                 for p in cat_files],
                               "timeout": timeout}
+        prov["formats"] = list(formats)
+        if docx_template:
+            prov["inputs"]["docx_template"] = {os.path.basename(docx_template):
+                                               outputs["docx_template"]}
         prov["build_key"] = key
         warnings = [f for f in loaded.findings if f.level == "warning"]
         prov["warnings"] = len(warnings)
-        _export(loaded, runs, executed, prov, staging)
+        _export(loaded, runs, executed, prov, staging, formats, docx_template)
         _publish(staging, final)
         shutil.rmtree(os.path.join(out_dir, STATE_DIR, "failed", data.org_slug,
                                    str(data.year)), ignore_errors=True)
-    return BuildResult(data.org_slug, data.year, os.path.join(final, "report.html"), final,
+    return BuildResult(data.org_slug, data.year, report, final,
                        warnings, status="built", n_warnings=len(warnings))
 
 
-def _export(loaded, runs, executed, prov, staging):
-    """Assemble the executed parts in the document's order and write report.html and
-    provenance.json to staging."""
+def _export(loaded, runs, executed, prov, staging, formats=("html",), docx_template=None):
+    """Write the reports of ``formats`` and provenance.json to staging: report.html
+    from the executed parts assembled in the document's order; report.docx and
+    report.pdf by their writers from the same document tree, the exhibits drawn once
+    for both."""
     from . import __version__
     from .document import from_loaded
     from .export import assemble, export_html
@@ -358,13 +402,26 @@ def _export(loaded, runs, executed, prov, staging):
     digest = next(iter(prov["inputs"]["data"].values()))
     line = (f"由 lawreport {__version__} 依据数据文件 {os.path.basename(data.path)}"
             f"（sha256 {digest[:12]}）生成；输入哈希、参数与软件版本见同目录 provenance.json。")
-    parts = [executed[k] for k, _p, _n, _x in runs if k != "summary"]
-    appendix = [executed["summary"]] if "summary" in executed else []
-    nb = assemble(parts, front_html(doc), closing_html(doc), appendix)
-    title = doc.title if not doc.show_org else f"{data.org_name}{doc.title}"
-    html = export_html(nb, title=title, version=__version__, provenance_line=line)
-    with open(os.path.join(staging, "report.html"), "w", encoding="utf-8") as fh:
-        fh.write(html)
+    if "html" in formats:
+        parts = [executed[k] for k, _p, _n, _x in runs if k != "summary"]
+        appendix = [executed["summary"]] if "summary" in executed else []
+        nb = assemble(parts, front_html(doc), closing_html(doc), appendix)
+        title = doc.title if not doc.show_org else f"{data.org_name}{doc.title}"
+        html = export_html(nb, title=title, version=__version__, provenance_line=line)
+        with open(os.path.join(staging, "report.html"), "w", encoding="utf-8") as fh:
+            fh.write(html)
+    if "docx" in formats or "pdf" in formats:
+        from .exhibits import Drawings
+
+        drawings = Drawings(loaded)
+        if "docx" in formats:
+            from .docx_writer import write_docx
+
+            write_docx(doc, os.path.join(staging, "report.docx"), drawings, docx_template)
+        if "pdf" in formats:
+            from .pdf_writer import write_pdf
+
+            write_pdf(doc, os.path.join(staging, "report.pdf"), drawings)
     with open(os.path.join(staging, "provenance.json"), "w", encoding="utf-8") as fh:
         json.dump(prov, fh, ensure_ascii=False, indent=1, sort_keys=True)
         fh.write("\n")
