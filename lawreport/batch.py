@@ -51,14 +51,14 @@ def select(data_dir, orgs=None, years=None):
 
 
 def _build_one(org, year, data_dir, out_dir, notebooks_dir, catalog_files, timeout, force,
-               jobs, log=None):
+               formats, docx_template, jobs, log=None):
     """Build one department-year; never raises (runs in worker processes)."""
     from .pipeline import build
 
     try:
         r = build(data_dir, org, year, out_dir, notebooks_dir=notebooks_dir,
                   catalog_files=catalog_files, timeout=timeout, force=force, jobs=jobs,
-                  log=log)
+                  log=log, formats=formats, docx_template=docx_template)
     except LawReportError as exc:
         return Outcome(org, year, "failed", error=str(exc), code=exc.exit_code)
     except Exception as exc:  # an internal error must not take the batch down
@@ -106,22 +106,24 @@ def _run_dask(targets, args, address):
 
 def build_many(data_dir, out_dir, *, orgs=None, years=None, notebooks_dir=None,
                catalog_files=(), timeout=600, force=False, jobs=None, scheduler=None,
-               index=True, echo=None):
+               index=True, echo=None, formats=("html",), docx_template=None):
     """Build every selected department-year, then the index; print a summary.
 
     Returns the exit code: 0 if all were built or unchanged; for a single
     department-year its error's code (2 invalid input, 1 failure while
-    running); for several, 1 if any failed.
+    running); for several, 1 if any failed. ``formats`` and ``docx_template`` are
+    those of :func:`lawreport.pipeline.build`.
     """
-    from .pipeline import default_notebooks_dir
+    from .pipeline import check_formats, default_notebooks_dir
 
     echo = echo or (lambda msg: print(msg, file=sys.stderr))
     data_dir, out_dir = os.path.abspath(data_dir), os.path.abspath(out_dir)
     notebooks_dir = os.path.abspath(notebooks_dir or default_notebooks_dir())
     targets = select(data_dir, orgs, years)
     jobs = jobs or os.cpu_count() or 1
+    formats, docx_template = check_formats(formats, docx_template)
     args = (data_dir, out_dir, notebooks_dir, [os.path.abspath(c) for c in catalog_files],
-            timeout, force)
+            timeout, force, formats, docx_template)
     tty = sys.stderr.isatty()
     bar = None
     if tty and len(targets) > 1:

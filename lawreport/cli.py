@@ -39,7 +39,8 @@ def _parser():
 
     b = sub.add_parser("build", help="build reports (no arguments: the whole sample)",
                        description="Validate, execute the part notebooks with papermill and "
-                       "export <out>/<org>/<year>/report.html. With no --org/--year, builds "
+                       "export <out>/<org>/<year>/report.html (report.docx, report.pdf with --format). "
+                       "With no --org/--year, builds "
                        "every department-year under --data.")
     b.add_argument("--data", default="data", metavar="DIR",
                    help="data folder holding <org>/<year>.yaml (default: data)")
@@ -67,6 +68,12 @@ def _parser():
                    "tcp://scheduler-host:8786")
     b.add_argument("--no-index", action="store_true",
                    help="do not (re)build <out>/index.html after a batch")
+    b.add_argument("--format", default="html", metavar="FORMATS",
+                   help="reports to write, comma-separated: html, docx (Word, GB/T 9704 "
+                   "layout), pdf (A4); e.g. html,docx,pdf (default: html)")
+    b.add_argument("--docx-template", metavar="FILE",
+                   help="a reference .docx whose styles, page setup and footers the Word "
+                   "file uses (as pandoc's reference-doc)")
 
     c = sub.add_parser("catalog", help="list the indicators a data file may hold",
                        description="List the indicator catalogue: id, name, unit, kind.")
@@ -149,7 +156,8 @@ def _build(args):
     return build_many(args.data, args.out, orgs=args.org, years=args.year,
                       notebooks_dir=args.notebooks, catalog_files=args.catalog,
                       timeout=args.timeout, force=args.force, jobs=args.jobs,
-                      scheduler=args.scheduler, index=not args.no_index)
+                      scheduler=args.scheduler, index=not args.no_index,
+                      formats=args.format, docx_template=args.docx_template)
 
 
 def _catalog(args):
