@@ -103,7 +103,51 @@ def _parser():
                    help="data folder to write into (default: data)")
     x.add_argument("--force", action="store_true",
                    help="overwrite files that exist (never done without it)")
+
+    ck = sub.add_parser(
+        "check", help="review reports before publication: contents, dates, figures, text",
+        description="Review data files (<org>/<year>.yaml, or a data folder: every "
+        "department-year) and published reports (.txt, .html, .docx, .pdf) against the "
+        "rules of 《法治政府建设与责任落实督察工作规定》 and the text rules of the rule "
+        "catalogue (see docs/check.md). Each finding names the file and line, the rule, "
+        "its severity, what is wrong, a quote and a suggestion. Exit 0 when nothing is "
+        "found, 1 when something is, 2 when an input cannot be read.")
+    ck.add_argument("paths", nargs="+", metavar="PATH",
+                    help="a data file, a data folder or a published report")
+    ck.add_argument("--format", choices=["text", "json"], default="text",
+                    help="output format (default: text)")
+    ck.add_argument("--rules", action="append", default=[], metavar="FILE",
+                    help="a rules file of your own: rules and phrases added to the shipped "
+                    "ones (repeatable; rules.yaml in the data folder is read too)")
+    ck.add_argument("--previous", metavar="FILE",
+                    help="last year's report or data file, for a published report: plan "
+                    "follow-through and year-over-year figures")
+    ck.add_argument("--catalog", action="append", default=[], metavar="FILE",
+                    help="an extra indicator catalogue (repeatable)")
     return p
+
+
+def _check(args):
+    import json
+
+    from .check import check_paths, format_text, results_json
+
+    results, errors = check_paths(args.paths, args.rules, args.previous, args.catalog)
+    for path, message in errors:
+        print(f"lawreport: error: {message}" if message.startswith(path) else
+              f"lawreport: error: {path}: {message}", file=sys.stderr)
+    if args.format == "json":
+        print(json.dumps(results_json(results, errors), ensure_ascii=False, indent=1))
+    else:
+        text = format_text(results)
+        if text:
+            print(text)
+    n = [sum(r.counts()[s] for r in results) for s in ("error", "warning", "info")]
+    print(f"{len(results)} file(s) checked: {n[0]} error(s), {n[1]} warning(s), "
+          f"{n[2]} info", file=sys.stderr)
+    if errors:
+        return 2
+    return 1 if any(r.findings for r in results) else 0
 
 
 def _validate(args):
@@ -203,7 +247,7 @@ def _extract(args):
     return 0
 
 
-COMMANDS = {"validate": _validate, "build": _build, "catalog": _catalog,
+COMMANDS = {"check": _check, "validate": _validate, "build": _build, "catalog": _catalog,
             "outlines": _outlines, "kernel": _kernel, "extract": _extract}
 
 
