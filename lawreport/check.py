@@ -203,7 +203,9 @@ def document_units(doc, file, loaded=None):
     units = _Units()
 
     def add(text, kind, node=None, where="", line=None, place="", outline="", part=None):
-        u = TextUnit(text or "", kind, file, line, where, place, outline, part)
+        # a published report's place is its ``where`` already
+        u = TextUnit(text or "", kind, file, line, where, place if data is not None else "",
+                     outline, part)
         units.append(u)
         if node is not None:
             units.node_units[id(node)] = u
@@ -379,19 +381,19 @@ def _load_data_file(path, catalog_files=()):
     from .api import LoadedYear, catalog_files_for
     from .catalog import load_catalog
     from .history import check_history, load_history
-    from .load import load_yaml
+    from . import load
     from .validate import validate_file
 
-    if path.endswith(".xlsx"):
-        try:
-            from .load import load_xlsx  # noqa: F401
-        except ImportError:
+    read = getattr(load, "load_data", None)  # YAML or an Excel workbook
+    if read is None:
+        if path.lower().endswith(".xlsx"):
             raise InputError(f"{path}: this version of lawreport reads YAML data files "
-                             "only; save the workbook's data as <year>.yaml") from None
+                             "only; save the workbook's data as <year>.yaml")
+        read = load.load_yaml
     root = os.path.dirname(os.path.dirname(os.path.abspath(path)))
     org = os.path.basename(os.path.dirname(os.path.abspath(path)))
     catalog = load_catalog(catalog_files_for(root, catalog_files, org))
-    model, findings = load_yaml(path, partial=True)
+    model, findings = read(path, partial=True)
     if model is None:
         msg = "\n".join(f.format() for f in findings) or f"{path}: cannot be read"
         raise InputError(f"{path}: cannot be read as a data file\n{msg}")
@@ -489,7 +491,7 @@ def _expand(path):
     if not os.path.isdir(path):
         return [path]
     found = data_files(path) or [os.path.join(path, n) for n in sorted(os.listdir(path))
-                                 if re.fullmatch(r"\d{4}\.ya?ml", n)]
+                                 if re.fullmatch(r"\d{4}\.(?:ya?ml|xlsx)", n)]
     if not found:
         raise InputError(f"{path}: no <org>/<year>.yaml data files in this folder")
     return found

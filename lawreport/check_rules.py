@@ -310,18 +310,24 @@ def rule_totals_text(s, emit):
                 if unit in ("年", "月", "日", "%"):
                     continue
                 after = sent[m.end():]
-                parts = [float(x.group(1)) for x in re.finditer(num, after)
-                         if x.group(2) == unit]
+                found = [x for x in re.finditer(num, after) if x.group(2) == unit]
+                parts = [float(x.group(1)) for x in found]
                 if len(parts) < 2:
                     continue
+                names = []
+                for x in found:
+                    lead = re.search(rf"([{HAN}]{{1,12}})\s*$", after[:x.start()])
+                    names.append((lead.group(1) + " " if lead else "") + _fmt(float(x.group(1))))
                 total, tot_sum = float(tm.group(1)), sum(parts)
                 if abs(total - tot_sum) < 1e-9 or tot_sum < total and "等" in after:
                     continue
                 if (total, tot_sum) in s.total_keys:
                     continue
-                emit("figures.total", u, name="合计与分项", total=f"{_fmt(total)} {unit}",
+                lead = re.search(rf"(?:共|合计|总计|累计)([{HAN}]{{0,16}})\s*$", before[:tm.start()])
+                emit("figures.total", u, name=(lead.group(1) if lead and lead.group(1)
+                                               else "合计"), total=f"{_fmt(total)} {unit}",
                      sum=f"{_fmt(tot_sum)} {unit}",
-                     parts="、".join(f"{_fmt(p)}" for p in parts),
+                     parts="、".join(names),
                      quote=quote_at(u.text, start + m.start(), start + m.end(), 20))
 
 
