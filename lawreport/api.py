@@ -38,12 +38,18 @@ def check_slug(org):
 
 
 def data_path(data_dir, org, year):
-    """``<data_dir>/<org>/<year>.yaml`` (or ``.yml``), refusing unsafe slugs."""
+    """``<data_dir>/<org>/<year>.yaml`` (or ``.yml``, or the workbook ``.xlsx``),
+    refusing unsafe slugs and a year given by two files."""
     org = check_slug(org)
-    for ext in ("yaml", "yml"):
-        p = os.path.join(data_dir, org, f"{int(year)}.{ext}")
-        if os.path.isfile(p):
-            return p
+    found = [p for ext in ("yaml", "yml", "xlsx")
+             if os.path.isfile(p := os.path.join(data_dir, org, f"{int(year)}.{ext}"))]
+    if len(found) > 1:
+        names = " and ".join(os.path.basename(p) for p in found)
+        raise InputError(f"{os.path.join(data_dir, org)}: {names} both hold the data of "
+                         f"{int(year)}: keep one (delete or move the other; lawreport "
+                         "convert turns one format into the other)")
+    if found:
+        return found[0]
     raise InputError(f"no data file for '{org}' {year}: expected "
                      f"{os.path.join(data_dir, org, f'{int(year)}.yaml')}")
 

@@ -14,7 +14,7 @@ import re
 from .catalog import load_outline
 from .exceptions import CatalogError
 from .findings import Finding, has_errors
-from .load import load_yaml
+from .load import load_data
 from .model import Item
 from .narrative import PlaceholderError, format_value, parse_placeholders
 
@@ -276,10 +276,14 @@ def validate_file(path, catalog):
     (YearData or None, Outline or None, list of Finding)
         data and outline are None when there are errors.
     """
-    data, findings = load_yaml(path, partial=True)
+    data, findings = load_data(path, partial=True)
     if data is None:
         return None, None, findings
     outline, more = check_data(data, catalog)
+    if os.fspath(path).lower().endswith(".xlsx"):
+        from .xlsx import excel_hints
+
+        more = excel_hints(more)
     seen = {(f.field, f.line) for f in findings}
     findings = findings + [f for f in more if (f.field, f.line) not in seen]
     findings.sort(key=lambda x: (x.level != "error", x.line or 0))
