@@ -16,7 +16,70 @@ import sys
 from .exceptions import InputError, LawReportError
 from .load import data_files
 
-__all__ = ["select", "build_many", "Outcome"]
+__all__ = ["select", "build_many", "Outcome", "show_path"]
+
+
+def show_path(path):
+    """``path`` relative to the current folder when it is under it, else absolute
+    (a build into /tmp prints /tmp/…, not ../../tmp/…)."""
+    path = os.path.abspath(path)
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # another drive
+        return path
+    return path if rel == os.pardir or rel.startswith(os.pardir + os.sep) else rel
+
+
+def _now():
+    import datetime as dt
+
+    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class _RunRecord:
+    """The log file and the summary JSON of a (scheduled) run."""
+
+    def __init__(self, log_file, summary_json, data_dir, out_dir):
+        self.log_file, self.summary_json = log_file, summary_json
+        self.summary = {"started": _now(), "finished": None, "data_dir": data_dir,
+                        "out_dir": out_dir, "exit_code": None, "error": None,
+                        "counts": {"built": 0, "unchanged": 0, "failed": 0},
+                        "built": [], "unchanged": [], "failed": [], "index": None}
+        if log_file:
+            os.makedirs(os.path.dirname(os.path.abspath(log_file)), exist_ok=True)
+            self.log(f"lawreport build: start (data {data_dir}, out {out_dir})")
+
+    def log(self, msg):
+        if self.log_file:
+            with open(self.log_file, "a", encoding="utf-8") as fh:
+                fh.write(f"{_now()} " + str(msg).replace("\n", "\n    ") + "\n")
+
+    def outcome(self, o):
+        entry = {"org": o.org, "year": o.year}
+        if o.status == "failed":
+            entry.update(error=o.error, exit_code=o.code)
+        else:
+            entry.update(report=os.path.abspath(o.report), warnings=o.n_warnings)
+        self.summary.setdefault(o.status, []).append(entry)
+        self.summary["counts"][o.status] = self.summary["counts"].get(o.status, 0) + 1
+
+    def finish(self, code, error=None):
+        from . import __version__
+
+        self.summary.update(finished=_now(), exit_code=code, error=error,
+                            lawreport=__version__)
+        self.log(f"lawreport build: end, exit code {code}" + (f": {error}" if error else ""))
+        if self.summary_json:
+            import json
+
+            path = os.path.abspath(self.summary_json)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            tmp = f"{path}.tmp{os.getpid()}"
+            with open(tmp, "w", encoding="utf-8") as fh:
+                json.dump(self.summary, fh, ensure_ascii=False, indent=2)
+                fh.write("\n")
+            os.replace(tmp, path)
+        return code
 
 
 class Outcome:
@@ -106,17 +169,50 @@ def _run_dask(targets, args, address):
 
 def build_many(data_dir, out_dir, *, orgs=None, years=None, notebooks_dir=None,
                catalog_files=(), timeout=600, force=False, jobs=None, scheduler=None,
-               index=True, echo=None, formats=("html",), docx_template=None):
+               index=True, echo=None, formats=("html",), docx_template=None,
+               log_file=None, summary_json=None):
     """Build every selected department-year, then the index; print a summary.
 
     Returns the exit code: 0 if all were built or unchanged; for a single
     department-year its error's code (2 invalid input, 1 failure while
     running); for several, 1 if any failed. ``formats`` and ``docx_template`` are
     those of :func:`lawreport.pipeline.build`.
+
+    ``log_file`` (appended to, a time on each line) and ``summary_json`` (what was
+    built, unchanged and failed, with the reasons, the exit code) make a scheduled
+    run checkable; the summary is written whatever the outcome, an invalid
+    selection included.
     """
+    record = _RunRecord(log_file, summary_json, os.path.abspath(data_dir),
+                        os.path.abspath(out_dir))
+    base_echo = echo or (lambda msg: print(msg, file=sys.stderr))
+
+    def echo(msg):
+        base_echo(msg)
+        record.log(msg)
+
+    def say(msg):
+        print(msg)
+        record.log(msg)
+
+    try:
+        code = _build_many(data_dir, out_dir, orgs, years, notebooks_dir, catalog_files,
+                           timeout, force, jobs, scheduler, index, formats, docx_template,
+                           echo, say, record)
+    except LawReportError as exc:
+        record.finish(exc.exit_code, str(exc))
+        raise
+    except BaseException as exc:
+        record.finish(1 if isinstance(exc, Exception) else 130,
+                      f"{type(exc).__name__}: {exc}")
+        raise
+    return record.finish(code)
+
+
+def _build_many(data_dir, out_dir, orgs, years, notebooks_dir, catalog_files, timeout, force,
+                jobs, scheduler, index, formats, docx_template, echo, say, record):
     from .pipeline import check_formats, default_notebooks_dir
 
-    echo = echo or (lambda msg: print(msg, file=sys.stderr))
     data_dir, out_dir = os.path.abspath(data_dir), os.path.abspath(out_dir)
     notebooks_dir = os.path.abspath(notebooks_dir or default_notebooks_dir())
     targets = select(data_dir, orgs, years)
@@ -135,6 +231,7 @@ def build_many(data_dir, out_dir, *, orgs=None, years=None, notebooks_dir=None,
     outcomes = []
     for o in runner:
         outcomes.append(o)
+        record.outcome(o)
         if bar is not None:
             bar.update(1)
             bar.set_postfix_str(f"{o.org} {o.year} {o.status}")
@@ -149,7 +246,7 @@ def build_many(data_dir, out_dir, *, orgs=None, years=None, notebooks_dir=None,
             continue
         note = (f" ({o.n_warnings} data-check warning(s), see its 数据核验 section)"
                 if o.n_warnings else "")
-        print(f"report: {os.path.relpath(o.report)}{note}"
+        say(f"report: {show_path(o.report)}{note}"
               + (" [unchanged]" if o.status == "unchanged" else ""))
     if len(targets) == 1 and failed:
         echo(f"lawreport: error: {failed[0].error}")
@@ -157,8 +254,9 @@ def build_many(data_dir, out_dir, *, orgs=None, years=None, notebooks_dir=None,
     if index and len(targets) > 1:
         path, status = _index(data_dir, out_dir, notebooks_dir, catalog_files, timeout, force)
         if path:
-            print(f"index: {os.path.relpath(path)}" + (" [unchanged]" if status == "unchanged"
-                                                       else ""))
+            record.summary["index"] = {"path": path, "status": status}
+            say(f"index: {show_path(path)}" + (" [unchanged]" if status == "unchanged"
+                                               else ""))
     if len(targets) > 1:
         n = {s: sum(o.status == s for o in outcomes) for s in ("built", "unchanged")}
         echo(f"{n['built']} built, {n['unchanged']} unchanged, {len(failed)} failed")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import sys
 
 from . import __version__
@@ -30,9 +29,10 @@ def _parser():
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     v = sub.add_parser("validate", help="check data files and list every problem",
-                       description="Check yearly data files (or every <org>/<year>.yaml under "
-                       "a folder) and list every error and warning with file, line, field "
-                       "and a fix. Exit code 2 if any file has errors.")
+                       description="Check yearly data files (or every <org>/<year>.yaml or "
+                       ".xlsx under a folder) and list every error and warning with file, "
+                       "line (or sheet and cell), field and a fix. Exit code 2 if any file "
+                       "has errors.")
     v.add_argument("paths", nargs="+", metavar="PATH", help="a data file or a data folder")
     v.add_argument("--catalog", action="append", default=[], metavar="FILE",
                    help="an extra indicator catalogue (repeatable)")
@@ -43,7 +43,7 @@ def _parser():
                        "With no --org/--year, builds "
                        "every department-year under --data.")
     b.add_argument("--data", default="data", metavar="DIR",
-                   help="data folder holding <org>/<year>.yaml (default: data)")
+                   help="data folder holding <org>/<year>.yaml or .xlsx (default: data)")
     b.add_argument("--org", action="append", metavar="SLUG",
                    help="only this department (repeatable)")
     b.add_argument("--year", action="append", type=int, metavar="YYYY",
@@ -68,6 +68,12 @@ def _parser():
                    "tcp://scheduler-host:8786")
     b.add_argument("--no-index", action="store_true",
                    help="do not (re)build <out>/index.html after a batch")
+    b.add_argument("--log-file", metavar="PATH",
+                   help="also append the run's messages, with times, to this file (for "
+                   "scheduled runs)")
+    b.add_argument("--summary-json", metavar="PATH",
+                   help="write what was built, unchanged and failed (with reasons) to this "
+                   "JSON file")
     b.add_argument("--format", default="html", metavar="FORMATS",
                    help="reports to write, comma-separated: html, docx (Word, GB/T 9704 "
                    "layout), pdf (A4); e.g. html,docx,pdf (default: html)")
@@ -103,6 +109,39 @@ def _parser():
                    help="data folder to write into (default: data)")
     x.add_argument("--force", action="store_true",
                    help="overwrite files that exist (never done without it)")
+
+    cv = sub.add_parser(
+        "convert", help="convert a data file between YAML and an Excel workbook",
+        description="Convert a yearly data file to the other format: YAML → Excel workbook "
+        "(sheets 说明, 基本信息, 数据, 正文) or workbook → YAML, without loss (the file "
+        "written is read back and compared). Only YAML comments are not carried over.")
+    cv.add_argument("file", metavar="FILE", help="a data file (.yaml or .xlsx)")
+    cv.add_argument("--to", required=True, choices=["xlsx", "yaml"],
+                    help="the format to write")
+    cv.add_argument("--out", required=True, metavar="PATH",
+                    help="the file to write (.xlsx or .yaml)")
+    cv.add_argument("--force", action="store_true",
+                    help="overwrite PATH if it exists (never done without it)")
+
+    i = sub.add_parser(
+        "init", help="draft next year's data file from the latest earlier year",
+        description="Write <DIR>/<SLUG>/<YEAR>.yaml (or .xlsx) from the department's latest "
+        "earlier year: same outline, the text kept as a draft to rewrite, every figure "
+        "empty, so that 'lawreport validate' lists each until it is filled. With no earlier "
+        "year, a template from an outline and the indicator catalogue. An existing file is "
+        "never overwritten.")
+    i.add_argument("--org", required=True, metavar="SLUG", help="the department's slug")
+    i.add_argument("--year", required=True, type=int, metavar="YYYY",
+                   help="the year to draft")
+    i.add_argument("--data", default="data", metavar="DIR",
+                   help="data folder (default: data)")
+    i.add_argument("--format", default="yaml", choices=["yaml", "xlsx"],
+                   help="the file to write: yaml (default) or xlsx")
+    i.add_argument("--outline", metavar="NAME",
+                   help="for a template (no earlier year): the outline, a shipped name or "
+                   "a file (default: gangyao-2021)")
+    i.add_argument("--catalog", action="append", default=[], metavar="FILE",
+                   help="an extra indicator catalogue (repeatable)")
 
     ck = sub.add_parser(
         "check", help="review reports before publication: contents, dates, figures, text",
@@ -154,17 +193,16 @@ def _validate(args):
     from .api import catalog_files_for
     from .catalog import load_catalog
     from .history import check_history, load_history
-    from .load import data_files
+    from .load import data_files, year_files
     from .validate import validate_file
 
     files, status = [], 0
     for path in args.paths:
         if os.path.isdir(path):
-            found = data_files(path) or [  # a department's own folder
-                os.path.join(path, n) for n in sorted(os.listdir(path))
-                if re.fullmatch(r"\d{4}\.ya?ml", n)]
+            found = data_files(path) or [p for _y, p in year_files(path)]  # or its own folder
             if not found:
-                raise InputError(f"{path}: no <org>/<year>.yaml data files in this folder")
+                raise InputError(f"{path}: no <org>/<year>.yaml or .xlsx data files in this "
+                                 "folder")
             files += [(f, os.path.dirname(os.path.dirname(os.path.abspath(f))))
                       for f in found]
         elif os.path.exists(path):
@@ -201,7 +239,8 @@ def _build(args):
                       notebooks_dir=args.notebooks, catalog_files=args.catalog,
                       timeout=args.timeout, force=args.force, jobs=args.jobs,
                       scheduler=args.scheduler, index=not args.no_index,
-                      formats=args.format, docx_template=args.docx_template)
+                      formats=args.format, docx_template=args.docx_template,
+                      log_file=args.log_file, summary_json=args.summary_json)
 
 
 def _catalog(args):
@@ -247,8 +286,37 @@ def _extract(args):
     return 0
 
 
+def _convert(args):
+    from .convert import convert
+
+    for note in convert(args.file, args.to, args.out, force=args.force):
+        print(note, file=sys.stderr)
+    print(f"wrote {show_path(args.out)}")
+    return 0
+
+
+def _init(args):
+    from .draft import init_year
+
+    path, source = init_year(args.data, args.org, args.year, args.format,
+                             outline=args.outline, catalog_files=args.catalog)
+    what = f"from {show_path(source)}" if source else "a template (no earlier year)"
+    print(f"wrote {show_path(path)}: {what}")
+    print(f"next: fill in every figure and rewrite the text; lawreport validate "
+          f"{show_path(path)} lists what is still empty", file=sys.stderr)
+    return 0
+
+
+def show_path(path):
+    """``path`` relative to the current folder when it is under it, else absolute."""
+    from .batch import show_path as show
+
+    return show(path)
+
+
 COMMANDS = {"check": _check, "validate": _validate, "build": _build, "catalog": _catalog,
-            "outlines": _outlines, "kernel": _kernel, "extract": _extract}
+            "outlines": _outlines, "kernel": _kernel, "extract": _extract,
+            "convert": _convert, "init": _init}
 
 
 def main(argv=None):
