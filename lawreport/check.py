@@ -20,7 +20,7 @@ import json
 import os
 import re
 import string
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from importlib import resources
 
 from .exceptions import CatalogError, InputError
@@ -584,12 +584,15 @@ def write_check_files(loaded, folder, rule_files=()):
     data = loaded.data
     root = os.path.dirname(os.path.dirname(os.path.abspath(data.path)))
     ruleset = load_rules(rule_files_for(root, rule_files))
-    findings = check_loaded(loaded, ruleset, os.path.basename(data.path))
+    findings = [replace(f, outline=os.path.basename(f.outline)) if f.outline else f
+                for f in check_loaded(loaded, ruleset, os.path.basename(data.path))]
     result = CheckResult(os.path.basename(data.path), findings, "data", data.org_slug,
                          data.year)
     title = f"{data.org_name} {data.year} 年度报告核查"
+    report = next((n for n in ("report.html", "report.pdf", "report.docx")
+                   if os.path.isfile(os.path.join(folder, n))), None)
     with open(os.path.join(folder, "check.html"), "w", encoding="utf-8") as fh:
-        fh.write(check_page_html(result, title))
+        fh.write(check_page_html(result, title, report))
     record = {"org": data.org_slug, "year": data.year, "counts": result.counts(),
               "total": len(findings), "page": "check.html",
               "findings": [f.to_dict() for f in findings]}

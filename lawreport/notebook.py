@@ -90,8 +90,20 @@ class Summary:
         return _HTML("\n".join(out))
 
     def data_check(self):
-        """数据核验: warnings found in the data, for the analyst."""
-        return _HTML(data_check_html(self.findings))
+        """数据核验: warnings found in the data, then the findings of ``lawreport check``
+        on the report (contents, dates, figures, text), for the analyst."""
+        from .check import load_rules, rule_files_for
+
+        root = os.path.dirname(os.path.dirname(os.path.abspath(self.data.path)))
+        try:
+            from .check import check_loaded
+
+            checks = check_loaded(self.loaded, load_rules(rule_files_for(root)),
+                                  os.path.basename(self.data.path))
+        except Exception as exc:  # a review problem never stops the report
+            print(f"lawreport check skipped: {type(exc).__name__}: {exc}")
+            checks = []
+        return _HTML(data_check_html(self.findings, checks))
 
     def write_figures(self, out_dir):
         """Write ``<out_dir>/<org>/<year>/figures.json``; returns its path."""

@@ -425,3 +425,6 @@ def _export(loaded, runs, executed, prov, staging, formats=("html",), docx_templ
     with open(os.path.join(staging, "provenance.json"), "w", encoding="utf-8") as fh:
         json.dump(prov, fh, ensure_ascii=False, indent=1, sort_keys=True)
         fh.write("\n")
+    from .check import write_check_files  # the review beside the report: check.html, .json
+
+    write_check_files(loaded, staging)

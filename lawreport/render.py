@@ -126,8 +126,14 @@ def part_body_html(part, exhibit_html=None):
     return "\n".join(x for x in out if x)
 
 
-def data_check_html(findings):
-    """The 数据核验 section: warnings for the analyst, separate from the narrative."""
+def data_check_html(findings, checks=()):
+    """The 数据核验 section: warnings for the analyst, separate from the narrative.
+
+    ``checks`` are the findings of ``lawreport check`` on the report
+    (:class:`lawreport.check.CheckFinding`), listed after the data warnings; the
+    narrative itself is printed as written. A stated total its parts do not add up to
+    is a data warning already and is not listed twice.
+    """
     out = ['<section class="lr-datacheck"><h2>数据核验</h2>',
            '<p class="lr-note">本节由 lawreport 根据数据自动核验生成，供起草人员核对，不属于报告正文。</p>']
     warnings = [f for f in findings if f.level == "warning"]
@@ -139,6 +145,20 @@ def data_check_html(findings):
             where = os.path.basename(f.file) + (f" 第 {f.line} 行" if f.line else "")
             out.append(f"<li>{html.escape(f.zh or f.message)}<br><small>{html.escape(where)}，"
                        f"字段 {html.escape(f.field)}</small></li>")
+        out.append("</ol>")
+    checks = [c for c in checks if c.rule != "figures.total"]
+    if checks:
+        from .check import SEVERITY_ZH
+
+        out.append('<h3>报告核查</h3><p class="lr-note">lawreport check 对报告内容、日期、数字和'
+                   "文字的核查结果（正文按原文印出，未作改动）。</p><ol>")
+        for c in checks:
+            where = os.path.basename(c.file) + (f" 第 {c.line} 行" if c.line else "")
+            quote = f"：“{c.quote}”" if c.quote else ""
+            out.append(f"<li>[{html.escape(SEVERITY_ZH.get(c.severity, c.severity))}] "
+                       f"{html.escape(c.message)}{html.escape(quote)}<br><small>"
+                       f"{html.escape(where)}，{html.escape(c.place or c.where)}；"
+                       f"建议：{html.escape(c.suggestion)}</small></li>")
         out.append("</ol>")
     out.append("</section>")
     return "\n".join(out)
