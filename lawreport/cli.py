@@ -278,7 +278,7 @@ def _kernel(_args):
 
 
 def _extract(args):
-    from .extract import extract_to_data
+    from .todata import extract_to_data
 
     result = extract_to_data(args.report, args.org, year=args.year, data_dir=args.data,
                              force=args.force)

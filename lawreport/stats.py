@@ -66,7 +66,7 @@ def figures_record(data, catalog, findings=()):
     return {
         "org": {"slug": data.org_slug, "name": data.org_name},
         "year": data.year,
-        "report_date": data.report_date.isoformat(),
+        "report_date": data.report_date.isoformat() if data.report_date else None,
         "figures": figures,
         "breakdowns": breakdowns,
         "data_check": [{"level": f.level, "field": f.field, "line": f.line,

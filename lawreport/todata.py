@@ -1,0 +1,652 @@
+"""A published report's document tree (:mod:`lawreport.extract`) → a draft data file.
+
+``extract_to_data(path, org, …)`` writes ``<data>/<org>/<year>.yaml`` with every
+quantity of the text (233次, 100%, 12.5亿元 …) as a figure placeholder, matched to
+an indicator of the catalogue by its unit and wording or declared in
+``<data>/<org>/catalog.yaml``; and an outline file beside it when the layout is not
+a shipped outline's. Nothing is written unless the draft validates, and no file is
+overwritten without ``force``.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+
+from .document import Document, Item
+from .exceptions import InputError
+from .extract import _CN_DATE, _DATE, _clen, _cn_value, read_extracted
+from .readers import _HAN
+
+__all__ = ["extract_to_data", "ExtractResult", "find_quantities", "templatize", "UNITS"]
+
+
+# -- figures ---------------------------------------------------------------------------
+
+UNITS = ("个百分点", "个工作日", "万人次", "人次", "家次", "件次", "条次", "万元", "亿元",
+         "千元", "万人", "万份", "万册", "万件", "万户", "平方米", "公里", "余人", "余件",
+         "%", "％", "‰", "元", "次", "条", "人", "项", "件", "个", "家", "场", "期", "名", "台",
+         "份", "篇", "户", "起", "宗", "部", "批", "天", "本", "册", "套", "所", "处", "座",
+         "辆", "块", "张", "封", "课时", "学时", "小时", "单", "类", "种", "轮", "位", "支",
+         "组", "条款", "款", "卷", "册次", "期次", "批次", "倍", "万", "亿")
+_UNIT_RX = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
+QUANTITY = re.compile(r"(?<![\d.．/:：\-－—~～第])(\d+(?:,\d{3})*(?:\.\d+)?)(\s*)"
+                      r"(余|多)?(\s*)(" + _UNIT_RX + r")")
+
+
+def _protected_spans(text):
+    """Spans not to touch: titles of documents 《…》, document numbers 〔2021〕3号."""
+    spans = [m.span() for m in re.finditer(r"《[^《》]*》", text)]
+    spans += [m.span() for m in re.finditer(r"[〔\[［(（]\d{4}[〕\]］)）]\s*\d+\s*号", text)]
+    spans += [m.span() for m in re.finditer(r"\d+\s*号", text)]
+    return spans
+
+
+def find_quantities(text):
+    """``[(start, end, value text, unit, context)]``: the quantities of a text.
+
+    A quantity is a number with a unit (233次, 100%, 12.5亿元); years, dates,
+    ordinals (第一批, 第3期), document numbers (〔2021〕3号) and numbers inside
+    document titles 《…》 are not.
+    """
+    spans = _protected_spans(text)
+    out = []
+    for m in QUANTITY.finditer(text):
+        s, e = m.span(1)
+        if any(a <= s < b for a, b in spans):
+            continue
+        unit = m.group(5)
+        after = text[m.end():m.end() + 1]
+        if unit in ("万", "亿") and after and re.match(f"[{_HAN}]", after) is None and \
+                after not in "，。；、":
+            continue
+        if unit == "期" and after in ("间",):
+            continue
+        num = m.group(1)
+        if re.fullmatch(r"(19|20)\d\d", num) and unit in ("届", "版"):
+            continue
+        out.append((s, e, num, unit, (_context(text, s, m.end()),
+                                       _window(text, s, m.end()))))
+    return out
+
+
+def _context(text, start, end):
+    """The words a quantity counts: the clause before it, else the words after it."""
+    before = re.split(r"[，。；：、！？,;:（(“”《》\n]", text[:start])[-1]
+    after = re.split(r"[，。；：、！？,;:）)“”《\n]", text[end:])[0]
+    name = _name_words(before)
+    if _clen(name) < 2:
+        name = _name_words(before + "" + after) if _clen(before) else _name_words(after)
+    return name[-12:] if name else "数量"
+
+
+def _name_words(text):
+    """A clause made into a name: no figures, years, or connectives at its ends."""
+    t = re.sub(r"\d{4}\s*[-－—~～至]\s*\d{4}\s*年|\d{4}\s*年(度)?", "", text)
+    t = re.sub(r"\d+(?:\.\d+)?\s*(" + _UNIT_RX + r")?", "", t)
+    t = re.sub(r"\s+", "", t)
+    t = re.sub(r"^(其中|共计|累计|全年共|全年|本年度|今年|目前|我局|我委|我办|我厅|我中心|对|在|向|"
+               r"共|将|把|经|已)+", "", t)
+    t = re.sub(r"(共计|累计|共有|达到|超过|合计|总计|共|达|约|近|计)$", "", t)
+    return t
+
+
+def _window(text, start, end):
+    """The text around a quantity that names it: up to 30 characters before and 12
+    after, and its own clause."""
+    before = re.split(r"[，。；：！？,;:\n]", text[:start])[-1]
+    after = re.split(r"[，。；：！？,;:\n]", text[end:])[0]
+    return text[max(0, start - 30):start] + text[end:end + 12], before + after
+
+
+# -- to data ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Figure:
+    id: str
+    value: float
+    unit: str
+    name: str
+    kind: str
+    catalog: bool  # an indicator of the catalogue (shipped or the data folder's)
+
+
+class _Figures:
+    """Quantities → placeholders, matching catalogue indicators by their names."""
+
+    def __init__(self, catalog, existing=None):
+        self.catalog = catalog
+        self.existing = existing or {}  # id → (name, unit) of the department's catalogue
+        self.figures = {}  # id → _Figure
+        self.used = set()
+        self.counters = {}
+
+    def _match(self, name, around, unit, value):
+        """The catalogue indicator a quantity is, by its unit and the words around it."""
+        import difflib
+
+        def common(a, b):
+            sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
+            return sum(blk.size for blk in sm.get_matching_blocks())
+
+        window, clause = around
+        best, score = None, 0.0
+        for iid, ind in self.catalog.indicators.items():
+            if iid in self.used or _norm_unit(ind.unit) != _norm_unit(unit):
+                continue
+            if any(d not in clause for d in re.findall(r"\d+", ind.name)):
+                continue
+            if ind.kind == "count" and not float(value).is_integer():
+                continue
+            if ind.kind == "percentage" and not 0 <= float(value) <= 100:
+                continue
+            iname = re.sub(r"[（）()]", "", ind.name)
+            coverage = common(iname, window) / max(len(iname), 1)
+            near = common(iname, _name_words(clause)) >= 2
+            s = coverage + len(iname) / 1000
+            if coverage >= 0.75 and near and s > score:
+                best, score = iid, s
+        return best
+
+    def add(self, part_key, value_text, unit, context):
+        value = float(value_text.replace(",", ""))
+        value = int(value) if value.is_integer() and "." not in value_text else value
+        kind = ("percentage" if _norm_unit(unit) == "%" and value <= 100 else
+                "count" if isinstance(value, int) and unit not in ("万元", "亿元", "元", "千元",
+                                                                    "万", "亿", "倍", "‰")
+                else "number")
+        name, window = context
+        iid = self._match(name, window, unit, value)
+        if iid is not None:
+            self.used.add(iid)
+            ind = self.catalog.indicators[iid]
+            self.figures[iid] = _Figure(iid, value, ind.unit, ind.name, ind.kind, True)
+            return iid
+        # the same wording and value said twice: one figure
+        for f in self.figures.values():
+            if not f.catalog and f.name == name and f.unit == unit and f.value == value:
+                return f.id
+        # a figure of the department's catalogue with this wording (another year)
+        for iid, (ename, eunit) in self.existing.items():
+            if ename == name and eunit == unit and iid not in self.figures and \
+                    iid.startswith(part_key + "."):
+                self.figures[iid] = _Figure(iid, value, unit, name, kind, False)
+                return iid
+        n = self.counters.get(part_key, 0)
+        while True:
+            n += 1
+            iid = f"{part_key}.q{n:02d}"
+            if iid not in self.catalog.indicators and iid not in self.figures and \
+                    iid not in self.existing:
+                break
+        self.counters[part_key] = n
+        self.figures[iid] = _Figure(iid, value, unit, name, kind, False)
+        return iid
+
+
+def _norm_unit(u):
+    return {"％": "%", "名": "人"}.get(u, u)
+
+
+def _escape_braces(text):
+    return text.replace("{", "{{").replace("}", "}}")
+
+
+def templatize(text, year, figures, part_key):
+    """The text with braces escaped, quantities as placeholders and the report's year
+    as {year} (outside document titles)."""
+    quantities = find_quantities(text)
+    spans = _protected_spans(text)
+    out, pos = [], 0
+    events = [(s, e, "q", (v, u, c)) for s, e, v, u, c in quantities]
+    if year:
+        for m in re.finditer(r"(?<!\d至)(?<![\d\-－—~～])(\d{4})(?=\s*年)", text):
+            if any(a <= m.start() < b for a, b in spans):
+                continue
+            y = int(m.group(1))
+            name = {year: "year", year + 1: "next_year", year - 1: "prev_year"}.get(y)
+            nxt = text[m.end():m.end() + 6]
+            if name and not re.match(r"\s*年\s*[-－—~～至]", nxt):
+                events.append((m.start(), m.end(), "y", name))
+    events.sort()
+    for s, e, what, arg in events:
+        if s < pos:
+            continue
+        out.append(_escape_braces(text[pos:s]))
+        if what == "q":
+            v, u, c = arg
+            out.append("{" + figures.add(part_key, v, u, c) + "}")
+        else:
+            out.append("{" + arg + "}")
+        pos = e
+    out.append(_escape_braces(text[pos:]))
+    return "".join(out)
+
+
+# -- YAML ------------------------------------------------------------------------------
+
+
+def _q(text):
+    """A YAML double-quoted scalar (JSON strings are valid YAML)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _block(text, indent):
+    """A text as a YAML scalar: a literal block ``|-`` when it reads back the same."""
+    lines = text.split("\n")
+    ok = (text and text == text.strip() and "\t" not in text and
+          all(ln == ln.strip() for ln in lines) and
+          not any(ch in text for ch in ("\r", "\u2028", "\u2029", "\x85", "\ufeff")))
+    if not ok or "\n" not in text and len(text) < 40:
+        return _q(text)
+    pad = " " * indent
+    return "|-\n" + "\n".join((pad + ln) if ln else "" for ln in lines)
+
+
+class _Yaml:
+    def __init__(self):
+        self.out = []
+
+    def line(self, s=""):
+        self.out.append(s)
+
+    def text(self, indent, key, value):
+        pad = " " * indent
+        self.out.append(f"{pad}{key}: {_block(value, indent + 2)}")
+
+    def __str__(self):
+        return "\n".join(self.out) + "\n"
+
+
+def _item_yaml(y, indent, item):
+    pad = " " * indent
+    if item.lead is not None:
+        y.line(f"{pad}- lead: {_q(item.lead)}")
+        y.out.append(f"{pad}  text: {_block(item.text, indent + 4)}")
+    else:
+        y.out.append(f"{pad}- {_block(item.text, indent + 2)}")
+
+
+# -- outlines --------------------------------------------------------------------------
+
+
+def _squash(text):
+    return re.sub(r"\s+", "", text)
+
+
+def _heading_template(heading, year):
+    """A heading with the report's years as placeholders."""
+    if not year:
+        return heading
+    return (re.sub(rf"(?<!\d){year + 1}(?=\s*年)", "{next_year}",
+                   re.sub(rf"(?<!\d){year}(?=\s*年)", "{year}", heading)))
+
+
+def _shipped_match(ex, year):
+    """(outline name, {part key: spec key}, {(part key, area index): area key}) of a
+    shipped outline the report's layout matches, or None."""
+    from .catalog import load_outline, shipped_outlines
+    from .narrative import render, heading_label
+
+    doc = ex.doc
+    ctx = {"year": year, "next_year": (year or 0) + 1, "prev_year": (year or 0) - 1}
+    for name in shipped_outlines():
+        o = load_outline(name)
+        specs = {}
+        for p in doc.parts:
+            hit = next((s for s in o.parts if s.kind == p.kind and s.key not in specs.values()
+                        and _squash(render(s.heading, ctx)) == _squash(p.heading)), None)
+            if hit is None:
+                break
+            specs[p.key] = hit.key
+        else:
+            # same order, same numbering
+            order = [s.key for s in o.parts if s.key in specs.values()]
+            if order != [specs[p.key] for p in doc.parts]:
+                continue
+            ok = True
+            areas = {}
+            for n, p in enumerate(doc.parts, start=1):
+                spec = o.part(specs[p.key])
+                num = o.numbering_of(spec)
+                info = ex.numbering.get(p.key, {})
+                if _squash(heading_label(num["part"], n)) != _squash(p.label):
+                    ok = False
+                if p.items and not p.sections and spec.items == "none" and info.get("item"):
+                    ok = False
+                if p.sections and info.get("area") and \
+                        _squash(info["area"]) != _squash(num["area"]):
+                    ok = False
+                if info.get("item") and (spec.items != info.get("items") or
+                                         _squash(info["item"]) != _squash(num["item"])):
+                    ok = False
+                if p.items and info.get("items") == "none" and spec.items != "none":
+                    ok = False
+                for i, sec in enumerate(p.sections):
+                    a = next((a for a in spec.areas
+                              if _squash(render(a.heading, ctx)) == _squash(sec.heading)), None)
+                    if a is not None:
+                        areas[(p.key, i)] = a.key
+            if ok:
+                return name, specs, areas
+    return None
+
+
+def _outline_yaml(ex, name, year, org_name):
+    doc = ex.doc
+    y = _Yaml()
+    y.line(f"# The layout of {org_name or 'the report'}'s {year or ''} report, as read by "
+           "lawreport extract.")
+    y.line("# Edit headings and numbering here; the data file's narrative follows it.")
+    y.line(f"name: {name}")
+    y.line(f"description: {_q((org_name or '') + (str(year) if year else '') + ' 年度报告的提纲')}")
+    y.line(f"title: {_q(_heading_template(_escape_braces(doc.title), year))}")
+    first = next(iter(ex.numbering.values()), {}) if ex.numbering else {}
+    base = {"part": ex.numbering.get("_part", "{cn}、")}
+    areas = [v["area"] for k, v in ex.numbering.items() if k != "_part" and v.get("area")]
+    items = [v["item"] for k, v in ex.numbering.items() if k != "_part" and v.get("item")]
+    base["area"] = areas[0] if areas else "（{cn}）"
+    base["item"] = items[0] if items else "{n}. "
+    del first
+    if not any(p.label for p in doc.parts):
+        base["part"] = ""
+    y.line("numbering:")
+    for k in ("part", "area", "item"):
+        y.line(f"  {k}: {_q(base[k])}")
+    y.line("parts:")
+    for p in doc.parts:
+        info = ex.numbering.get(p.key, {})
+        y.line(f"  - key: {p.key}")
+        y.line(f"    kind: {p.kind}")
+        y.line(f"    heading: {_q(_heading_template(_escape_braces(p.heading), year))}")
+        y.line(f"    required: {'false' if p.kind == 'other' else 'true'}")
+        y.line(f"    items: {info.get('items', 'none')}")
+        own = {}
+        if info.get("area") and info["area"] != base["area"]:
+            own["area"] = info["area"]
+        if info.get("item") and info["item"] != base["item"]:
+            own["item"] = info["item"]
+        if own:
+            y.line("    numbering: {" + ", ".join(f"{k}: {_q(v)}" for k, v in own.items())
+                   + "}")
+    return str(y)
+
+
+# -- extract ---------------------------------------------------------------------------
+
+
+@dataclass
+class ExtractResult:
+    """What ``extract`` found and wrote."""
+
+    doc: Document
+    fmt: str
+    data_file: str
+    outline: str  # a shipped outline's name or the outline file written
+    catalog_file: str | None
+    figures: list  # _Figure
+    unplaced: list
+    written: list
+
+    def summary(self):
+        d = self.doc
+        out = [f"read {self.fmt}: {d.title or '(no title found)'}",
+               f"  department: {d.org_name or '(not found: set org.name)'}"
+               f"{'' if d.year is None else f', year {d.year}'}"]
+        if d.addressee:
+            out.append(f"  addressee: {d.addressee}")
+        if d.preamble:
+            p = d.preamble.text.replace("\n", "")
+            out.append(f"  preamble: {p[:40]}{'…' if len(p) > 40 else ''}")
+        else:
+            out.append("  preamble: none")
+        for p in d.parts:
+            n_items = len(p.all_items())
+            out.append(f"  part {p.label.strip() or '·'} {p.heading} [{p.kind}, key {p.key}]: "
+                       f"{len(p.sections)} area(s), {n_items} item(s)"
+                       + (", intro" if p.intro else ""))
+        out.append(f"  signature: {d.signature or 'none'}; date: {d.date or 'none'}")
+        shipped = sum(f.catalog for f in self.figures)
+        out.append(f"  figures: {len(self.figures)} ({shipped} matched to catalogue "
+                   f"indicators, {len(self.figures) - shipped} declared in "
+                   f"{self.catalog_file or 'no file'})")
+        if self.unplaced:
+            out.append(f"  not placed ({len(self.unplaced)}):")
+            out += [f"    {w}: {t[:60]}" for w, t in self.unplaced]
+        out.append(f"outline: {self.outline}")
+        out.append("wrote:")
+        out += [f"  {p}" for p in self.written]
+        return "\n".join(out)
+
+
+def _date_iso(text):
+    t = re.sub(r"\s+", "", text or "")
+    m = _DATE.match(t)
+    if m:
+        y, mo, d = map(int, m.groups())
+    else:
+        m = _CN_DATE.match(t)
+        if not m:
+            return None
+        digits = {c: i for i, c in enumerate("〇一二三四五六七八九")}
+        digits.update({"○": 0, "零": 0})
+        y = int("".join(str(digits[c]) for c in m.group(1)))
+        mo, d = _cn_value(m.group(2)), _cn_value(m.group(3))
+    try:
+        return _dt.date(y, mo, d).isoformat()
+    except ValueError:
+        return None
+
+
+def extract_to_data(report, org, *, year=None, data_dir="data", force=False, catalog_files=()):
+    """Read a published report and write a draft data file (and outline and catalogue
+    entries where needed) for ``org``. Returns :class:`ExtractResult`.
+
+    Raises
+    ------
+    InputError
+        The report cannot be read, the slug is invalid, no year is found or given, or
+        a file exists (without ``force``). Nothing is written then.
+    """
+    from .api import catalog_files_for, check_slug
+    from .catalog import load_catalog
+
+    org = check_slug(org)
+    ex = read_extracted(report)
+    doc = ex.doc
+    if year is None:
+        year = doc.year
+    if year is None:
+        raise InputError(f"{report}: no year found in the title: give --year YYYY")
+    year = int(year)
+    if not doc.parts:
+        raise InputError(f"{report}: no numbered parts (一、…) found: is this a 法治政府建设"
+                         "年度报告? The text starts: " + (doc.title or "")[:40])
+    folder = os.path.join(data_dir, org)
+    data_file = os.path.join(folder, f"{year}.yaml")
+    outline_file = os.path.join(folder, f"outline-{year}.yaml")
+    catalog_file = os.path.join(folder, "catalog.yaml")
+    if os.path.exists(data_file) and not force:
+        raise InputError(f"{data_file} exists: give --force to overwrite it")
+    catalog = load_catalog(catalog_files_for(data_dir, catalog_files))
+    existing = _read_own_catalog(catalog_file)
+    figs = _Figures(catalog, existing)
+    match = _shipped_match(ex, year)
+    outline_name = match[0] if match else f"outline-{year}.yaml"
+    if not match and os.path.exists(outline_file) and not force:
+        raise InputError(f"{outline_file} exists: give --force to overwrite it")
+    data_text = _data_yaml(ex, org, year, outline_name, match, figs)
+    own = [f for f in figs.figures.values() if not f.catalog]
+    files = {data_file: data_text}
+    if not match:
+        files[outline_file] = _outline_yaml(ex, f"{org}-{year}", year, doc.org_name)
+    if own:
+        files[catalog_file] = _catalog_yaml(catalog_file, own, existing)
+    _check_written(files, data_file, data_dir, catalog_files, org)
+    written = _write_all(files)
+    return ExtractResult(doc, ex.fmt, data_file, outline_name,
+                         catalog_file if own else None,
+                         list(figs.figures.values()), ex.unplaced, written)
+
+
+def _read_own_catalog(path):
+    if not os.path.isfile(path):
+        return {}
+    from .catalog import _read
+
+    try:
+        tree, _lines = _read(path)
+    except Exception as exc:  # an unreadable catalogue is the user's to fix
+        raise InputError(f"{path}: cannot be read ({exc}): fix or remove it") from None
+    inds = (tree or {}).get("indicators") or {}
+    return {k: (str(v.get("name")), str(v.get("unit"))) for k, v in inds.items()
+            if isinstance(v, dict)}
+
+
+def _catalog_yaml(path, own, existing):
+    """The department's catalogue: what it held, plus the new figures."""
+    old = ""
+    if os.path.isfile(path):
+        with open(path, encoding="utf-8") as fh:
+            old = fh.read()
+    new = [f for f in own if f.id not in existing]
+    if not new:
+        return old
+    lines = []
+    if not old.strip():
+        lines += ["# Figures of this department found by lawreport extract: name them better",
+                  "# and give ids of your own if you like (then change the data file too).",
+                  "indicators:"]
+    for f in sorted(new, key=lambda f: f.id):
+        extra = ", max: 100000000" if f.kind == "number" else ""
+        lines.append(f"  {f.id}: {{name: {_q(f.name)}, unit: {_q(f.unit)}, kind: {f.kind}"
+                     f"{extra}}}")
+    return (old.rstrip("\n") + "\n" if old.strip() else "") + "\n".join(lines) + "\n"
+
+
+def _data_yaml(ex, org, year, outline_name, match, figs):
+    doc = ex.doc
+    specs = match[1] if match else {p.key: p.key for p in doc.parts}
+    areas = match[2] if match else {}
+    y = _Yaml()
+    y.line(f"# {doc.org_name or org} {year}: a draft read from a published report by "
+           "lawreport extract.")
+    y.line("# Check the text and the figures; every quantity is a {figure} placeholder.")
+    y.line("org:")
+    y.line(f"  slug: {org}")
+    y.line(f"  name: {_q(doc.org_name or org)}")
+    y.line(f"year: {year}")
+    iso = _date_iso(doc.date)
+    if iso:
+        y.line(f'report_date: "{iso}"')
+    y.line(f"outline: {outline_name}")
+    if doc.title:
+        y.line(f"title: {_q(_heading_template(_escape_braces(doc.title), year))}")
+    body = _Yaml()
+    body.line("narrative:")
+    if doc.addressee:
+        body.line(f"  addressee: {_q(_escape_braces(doc.addressee))}")
+    if doc.preamble:
+        body.text(2, "preamble", templatize(doc.preamble.text, year, figs, "preamble"))
+    body.line("  parts:")
+    for p in doc.parts:
+        key = specs[p.key]
+        body.line(f"    {key}:")
+        if p.intro:
+            body.text(6, "intro", templatize(p.intro.text, year, figs, key))
+        if p.items:
+            body.line("      items:")
+            for it in p.items:
+                _item_yaml(body, 8, _templ_item(it, year, figs, key))
+        if p.sections:
+            body.line("      areas:")
+            for i, sec in enumerate(p.sections):
+                akey = areas.get((p.key, i))
+                if akey:
+                    body.line(f"        - area: {akey}")
+                else:
+                    body.line(f"        - title: {_q(_escape_braces(sec.heading))}")
+                ind = 10
+                if sec.intro:
+                    body.text(ind, "intro", templatize(sec.intro.text, year, figs, key))
+                if sec.items:
+                    body.line(" " * ind + "items:")
+                    for it in sec.items:
+                        _item_yaml(body, ind + 2, _templ_item(it, year, figs, key))
+    if doc.signature is None:
+        body.line('  signature: ""')
+    elif doc.signature != (doc.org_name or org):
+        body.line(f"  signature: {_q(doc.signature)}")
+    y.line("figures:" if figs.figures else "figures: {}")
+    tree = {}
+    for f in figs.figures.values():
+        node = tree
+        segs = f.id.split(".")
+        for s in segs[:-1]:
+            node = node.setdefault(s, {})
+        node[segs[-1]] = f
+    _figures_yaml(y, tree, 2)
+    return str(y) + "\n" + str(body)
+
+
+def _figures_yaml(y, tree, indent):
+    for k, v in tree.items():
+        if isinstance(v, dict):
+            y.line(" " * indent + f"{k}:")
+            _figures_yaml(y, v, indent + 2)
+        else:
+            num = v.value if not isinstance(v.value, float) or not v.value.is_integer() \
+                else int(v.value)
+            y.line(" " * indent + f"{k}: {num}    # {v.name}（{v.unit}）")
+
+
+def _templ_item(it, year, figs, key):
+    lead = templatize(it.lead, year, figs, key) if it.lead is not None else None
+    return Item(templatize(it.text, year, figs, key), it.label, lead)
+
+
+def _check_written(files, data_file, data_dir, catalog_files, org):
+    """Validate the draft in a scratch folder before writing anything for real."""
+    from .api import catalog_files_for
+    from .catalog import load_catalog
+    from .exceptions import CatalogError
+    from .validate import validate_file
+
+    with tempfile.TemporaryDirectory() as tmp:
+        mapping = {}
+        for path, text in files.items():
+            dest = os.path.join(tmp, org, os.path.basename(path))
+            os.makedirs(os.path.dirname(dest), exist_ok=True)
+            with open(dest, "w", encoding="utf-8") as fh:
+                fh.write(text)
+            mapping[path] = dest
+        shared = os.path.join(data_dir, "catalog.yaml")
+        extra = [shared] if os.path.isfile(shared) else []
+        try:
+            catalog = load_catalog(extra + catalog_files_for(tmp, catalog_files, org))
+        except CatalogError as exc:
+            raise InputError(f"the catalogue entries extract made do not load: {exc}") from None
+        data, _o, findings = validate_file(mapping[data_file], catalog)
+        if data is None:
+            errors = "\n".join(f.format() for f in findings if f.level == "error")
+            raise InputError(f"the draft read from the report does not validate (nothing was "
+                             f"written):\n{errors}")
+
+
+def _write_all(files):
+    """Write each file through a temporary file and a rename; return the paths."""
+    written = []
+    for path, text in files.items():
+        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(path)),
+                                   prefix=".extract-", suffix=".yaml")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+        written.append(path)
+    return written
