@@ -13,7 +13,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_DATA = ROOT / "data"
 SAMPLE_ORG, SAMPLE_YEAR = "yuncheng-kjj", 2021
-REFERENCE = ROOT.parent / "shared" / "reference" / "yuncheng-kjj-2021.txt"
+# the published report the sample reproduces (copied in; see fixtures/reference/README.md)
+REFERENCE = ROOT / "tests" / "fixtures" / "reference" / "yuncheng-kjj-2021.txt"
 
 
 @pytest.fixture(scope="session")
