@@ -270,7 +270,9 @@ def _index(data_dir, out_dir, notebooks_dir, catalog_files, timeout, force):
     key = index_key(data_dir, out_dir, notebooks_dir, catalog_files)
     stamp = os.path.join(out_dir, ".lawreport", "index.key")
     index_html = os.path.join(out_dir, "index.html")
-    if not force and os.path.isfile(index_html):
+    from .index_pages import pages_present
+
+    if not force and os.path.isfile(index_html) and pages_present(out_dir):
         try:
             with open(stamp, encoding="utf-8") as fh:
                 if fh.read().strip() == key:
@@ -288,7 +290,8 @@ def _index(data_dir, out_dir, notebooks_dir, catalog_files, timeout, force):
 
 
 def index_key(data_dir, out_dir, notebooks_dir, catalog_files):
-    """sha256 of what the index shows: every report's figures, which data exist, the
+    """sha256 of what the index pages show: every report's figures and its Word/PDF
+    files, every data file (names, regions, levels, dates), the failed builds, the
     rollup notebook, the catalogue and the package."""
     import hashlib
     import json
@@ -299,7 +302,7 @@ def index_key(data_dir, out_dir, notebooks_dir, catalog_files):
 
     h = hashlib.sha256()
     for path in data_files(data_dir):
-        h.update(os.path.relpath(path, data_dir).encode() + b"\0")
+        h.update(f"{os.path.relpath(path, data_dir)}\0{_sha256(path)}\0".encode())
     for org in sorted(os.listdir(out_dir)):
         folder = os.path.join(out_dir, org)
         if org.startswith(".") or not os.path.isdir(folder):
@@ -307,7 +310,15 @@ def index_key(data_dir, out_dir, notebooks_dir, catalog_files):
         for year in sorted(os.listdir(folder)):
             fig = os.path.join(folder, year, "figures.json")
             if os.path.isfile(fig):
-                h.update(f"{org}/{year}\0{_sha256(fig)}".encode())
+                files = [f for f in ("report.html", "report.docx", "report.pdf")
+                         if os.path.isfile(os.path.join(folder, year, f))]
+                h.update(f"{org}/{year}\0{_sha256(fig)}\0{' '.join(files)}\0".encode())
+    failed = os.path.join(out_dir, ".lawreport", "failed")
+    if os.path.isdir(failed):
+        for org in sorted(os.listdir(failed)):
+            if os.path.isdir(os.path.join(failed, org)):
+                h.update(f"failed\0{org}\0{sorted(os.listdir(os.path.join(failed, org)))}"
+                         .encode())
     root = os.path.dirname(os.path.abspath(__file__))
     files = [os.path.join(notebooks_dir, "rollup.ipynb"),
              *catalog_files_for(data_dir, catalog_files), *_package_inputs(),
