@@ -143,8 +143,9 @@ def join_paragraphs(lines):
             paras.append(_Para(text, ln))
             continue
         prev = paras[-1]
-        if ln.new_para is False and not _heading_like(prev.text) and not prev.line.heading:
-            prev.append(text)
+        if ln.new_para is False and not prev.line.heading and \
+                not (_heading_like(prev.text) and prev.short):
+            prev.append(text, ln)
             continue
         cut = (prev.text[-1] not in _TERMINAL + _CLOSERS or
                (prev.text[-1] in _CLOSERS and prev.text[-2:-1] not in tuple(_TERMINAL)))
@@ -156,7 +157,7 @@ def join_paragraphs(lines):
         if (cut and long_enough and not _heading_like(prev.text)
                 and numbering_of(text) is None and not _is_date(text) and not ln.heading
                 and not prev.line.heading and not (ln.new_para and ln.bold_lead)):
-            prev.append(text)
+            prev.append(text, ln)
             continue
         paras.append(_Para(text, ln))
     return paras
@@ -165,8 +166,10 @@ def join_paragraphs(lines):
 class _Para:
     def __init__(self, text, line):
         self.text, self.line = text, line
+        self.short = line.short  # its last line ends before the right margin (PDF)
 
-    def append(self, text):
+    def append(self, text, line):
+        self.short = line.short
         a, b = self.text, text
         sep = " " if (a[-1:].isascii() and a[-1:].isalnum() and b[:1].isascii()
                       and b[:1].isalnum()) else ""

@@ -362,7 +362,12 @@ _PAGE_NUMBER = re.compile(r"^[-—–－\s]*\d{1,3}[-—–－\s]*$|^第\s*\d+\s
 
 
 def _read_pdf(path, raw):
+    import logging
+
     import pdfplumber
+
+    # pdfminer logs a warning per glyph of some embedded CJK fonts: noise, not news
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
     try:
         pdf = pdfplumber.open(path)
@@ -443,11 +448,27 @@ def is_metadata(text):
     return len(keys) >= 2 and len(t) < 160
 
 
+_RADICALS = re.compile("[\u2e80-\u2fdf\uf900-\ufaff]")
+#: simplified-form radicals (CJK Radicals Supplement), which NFKC leaves alone
+_SUPPLEMENT = dict(zip("⺠⺟⻄⻅⻆⻉⻋⻓⻔⻚⻛⻜⻝⻢⻥⻦⻨⻩⻬⻮⻰⻳⻏⻖⺼⺨⺗⻁⻂⻊⻗⻘⻣⻤⻪",
+                       "民母西见角贝车长门页风飞食马鱼鸟麦黄齐齿龙龟阝阝月犭心虎衤足雨青骨鬼黾"))
+
+
+def fold_radicals(text):
+    """Kangxi radicals and compatibility ideographs (⼀ ⽴ ⻓, as PDF fonts map some
+    glyphs) → the ideographs they stand for (一 立 长); nothing else is normalised."""
+    import unicodedata
+
+    return _RADICALS.sub(lambda m: _SUPPLEMENT.get(m.group(0)) or
+                         unicodedata.normalize("NFKC", m.group(0)), text)
+
+
 def clean_lines(lines):
     """Drop metadata lines, broken characters and a title given twice."""
     out = []
     for ln in lines:
-        text = ln.text.replace("\ufffd", "").replace("\u00a0", " ").replace("\u200b", "")
+        text = fold_radicals(ln.text)
+        text = text.replace("\ufffd", "").replace("\u00a0", " ").replace("\u200b", "")
         text = text.strip(" \t\u3000")
         if not text or is_metadata(text):
             continue
