@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import re
 import unicodedata
 import zipfile
@@ -190,7 +191,7 @@ def _page_setup(section):
         sect.remove(old)
     # the grid's character pitch: 28 characters across the text block
     pitch = (PAGE_W - MARGIN_LEFT - MARGIN_RIGHT) / 28 / 20  # pt
-    char_space = round((pitch - BODY_PT) * 4096)
+    char_space = math.floor((pitch - BODY_PT) * 4096)  # 28 must fit: round down
     sect.append(_el("w:docGrid", type="linesAndChars", linePitch=LINE_PITCH_TWIPS,
                     charSpace=char_space))
 

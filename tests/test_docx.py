@@ -1,0 +1,233 @@
+"""report.docx: the reference text, GB/T 9704 layout, fonts, page numbers, exhibits —
+checked by reading the file back (python-docx and the XML parts)."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+
+from conftest import text_ratio
+from lawreport.document import Document, Item, Part, Section
+from lawreport.docx_writer import docx_bytes
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+MM = 1440 / 25.4  # twips
+
+
+@pytest.fixture(scope="module")
+def path(built_formats):
+    return built_formats / "report.docx"
+
+
+@pytest.fixture(scope="module")
+def word(path):
+    return docx.Document(str(path))
+
+
+@pytest.fixture(scope="module")
+def parts(path):
+    with zipfile.ZipFile(path) as z:
+        return {n: z.read(n) for n in z.namelist()}
+
+
+def _style_fonts(word, name):
+    """(eastAsia, size in pt, bold) of a paragraph style, following basedOn."""
+    style = word.styles[name]
+    ea = size = bold = None
+    while style is not None:
+        rpr = style.element.find(qn("w:rPr"))
+        if rpr is not None:
+            f = rpr.find(qn("w:rFonts"))
+            if ea is None and f is not None:
+                ea = f.get(qn("w:eastAsia"))
+            sz = rpr.find(qn("w:sz"))
+            if size is None and sz is not None:
+                size = int(sz.get(qn("w:val"))) / 2
+            b = rpr.find(qn("w:b"))
+            if bold is None and b is not None:
+                bold = b.get(qn("w:val")) not in ("0", "false")
+        style = style.base_style
+    return ea, size, bool(bold)
+
+
+def test_reproduces_the_reference_text(word, reference_text):
+    text = "\n".join(p.text for p in word.paragraphs)
+    assert text_ratio(reference_text, text) >= 0.98
+
+
+def test_a4_margins_and_text_block(word):
+    s = word.sections[0]
+    assert len(word.sections) == 1
+    assert (s.page_width.twips, s.page_height.twips) == (11906, 16838)  # 210 × 297 mm
+    assert s.orientation == 0  # portrait
+    assert abs(s.top_margin.twips / MM - 37) < 0.1
+    assert abs(s.left_margin.twips / MM - 28) < 0.1  # binding margin
+    width = (s.page_width.twips - s.left_margin.twips - s.right_margin.twips) / MM
+    height = (s.page_height.twips - s.top_margin.twips - s.bottom_margin.twips) / MM
+    assert abs(width - 156) < 0.1 and abs(height - 225) < 0.1
+
+
+def test_22_lines_of_28_characters(word):
+    s = word.sections[0]
+    grid = s._sectPr.find(qn("w:docGrid"))
+    assert grid.get(qn("w:type")) == "linesAndChars"
+    pitch = int(grid.get(qn("w:linePitch")))
+    height = s.page_height.twips - s.top_margin.twips - s.bottom_margin.twips
+    assert 22 * pitch <= height < 23 * pitch  # exactly 22 lines: 28.95 pt
+    assert pitch == 579
+    spacing = word.styles["Normal"].element.find(qn("w:pPr")).find(qn("w:spacing"))
+    assert spacing.get(qn("w:lineRule")) == "exact" and spacing.get(qn("w:line")) == "579"
+    # the character pitch: 16 pt + charSpace/4096 pt, 28 of them across the text block
+    width_pt = (s.page_width.twips - s.left_margin.twips - s.right_margin.twips) / 20
+    char = 16 + int(grid.get(qn("w:charSpace"))) / 4096
+    assert 28 * char <= width_pt < 28 * char + 0.5
+
+
+def test_fonts_by_level_set_as_east_asian_fonts(word, parts):
+    assert _style_fonts(word, "Title") == ("方正小标宋简体", 22, False)
+    assert _style_fonts(word, "Normal") == ("仿宋_GB2312", 16, False)
+    assert _style_fonts(word, "Heading 1")[:2] == ("黑体", 16)
+    assert _style_fonts(word, "Heading 2")[:2] == ("楷体_GB2312", 16)
+    styles = {p.text[:3]: p.style.name for p in word.paragraphs if p.text}
+    assert styles["一、推"] == "Heading 1"
+    assert styles["（一）"] == "Heading 2"
+    assert styles["1. "] == "Normal"
+    assert word.paragraphs[0].style.name == "Title"
+    assert word.paragraphs[1].text == "关于 2021 年法治政府建设的年度报告"
+    # no theme font anywhere: it would win over w:eastAsia
+    assert b"Theme=" not in parts["word/styles.xml"].replace(b"cstheme", b"")
+    assert b"w:cstheme" not in parts["word/styles.xml"]
+    assert b'w:eastAsia="zh-CN"' in parts["word/styles.xml"]
+    # runs carry no font of their own: the styles decide (and a template's can)
+    assert b"w:rFonts" not in parts["word/document.xml"]
+
+
+def test_page_numbers_odd_right_even_left(parts):
+    assert b"<w:evenAndOddHeaders/>" in parts["word/settings.xml"]
+    doc = parts["word/document.xml"].decode()
+    refs = dict(re.findall(r'<w:footerReference w:type="(\w+)" r:id="(\w+)"', doc))
+    rels = parts["word/_rels/document.xml.rels"].decode()
+    target = {i: re.search(rf'Id="{i}"[^>]*Target="([^"]+)"|Target="([^"]+)"[^>]*Id="{i}"',
+                           rels) for i in refs.values()}
+    footers = {kind: parts["word/" + next(g for g in target[rid].groups() if g)].decode()
+               for kind, rid in refs.items()}
+    assert set(footers) == {"default", "even"}
+    for kind, side in (("default", "right"), ("even", "left")):
+        xml = footers[kind]
+        assert 'w:fldCharType="begin"' in xml and "PAGE" in xml
+        assert 'w:fldCharType="end"' in xml
+        assert "— " in xml and " —" in xml
+        assert f'<w:jc w:val="{side}"/>' in xml
+        assert f'w:{side}="280"' in xml  # one 4号 character in
+        assert 'w:eastAsia="宋体"' in xml and '<w:sz w:val="28"/>' in xml  # 4号 宋体
+
+
+def test_signature_and_date_without_a_seal(word):
+    paras = [p for p in word.paragraphs if p.text]
+    i = next(n for n, p in enumerate(paras) if p.text == "运城市科学技术局" and n > 0)
+    sig, date = paras[i], paras[i + 1]
+    assert date.text == "2021年12月30日"
+    assert sig.style.name == "Signature" and date.style.name == "Date"
+
+    def right_chars(p):
+        return int(p._p.pPr.find(qn("w:ind")).get(qn("w:rightChars"))) / 100
+
+    # the date (7 characters wide) starts two characters right of the signature (8):
+    # it is the longer, so it keeps two characters from the right, the signature three
+    assert right_chars(date) == 2 and right_chars(sig) == 3
+    sig_style = word.styles["Signature"].element.find(qn("w:pPr")).find(qn("w:spacing"))
+    assert sig_style.get(qn("w:before")) == "579"  # one line below the body
+
+
+def test_five_charts_and_real_tables(word, parts):
+    media = [n for n in parts if n.startswith("word/media/") and n.endswith(".png")]
+    assert len(media) == 5
+    assert parts["word/document.xml"].count(b"<wp:inline") == 5
+    captions = [p.text for p in word.paragraphs if p.style.name == "Caption"]
+    for title in ("权责清单事项（按职权类别）", "“互联网+监管”完成情况（%）",
+                  "执法人员（按证件类别）", "政务公开信息发布情况（按类别）", "2021年主要数据",
+                  "“互联网+监管”工作情况"):
+        assert title in captions
+    assert len(word.tables) >= 2
+    cells = [[c.text for c in row.cells] for t in word.tables for row in t.rows]
+    assert ["报送监管行为", "233", "次"] in cells
+    assert ["政务公开信息", "179", "条"] in cells
+
+
+def test_same_bytes_fixed_dates(path, word):
+    with zipfile.ZipFile(path) as z:
+        assert {i.date_time for i in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+    cp = word.core_properties
+    assert cp.created.date().isoformat() == "2021-12-30" == cp.modified.date().isoformat()
+    assert cp.author == "运城市科学技术局"
+
+
+# -- the writer on trees the sample does not have ------------------------------------
+
+
+def _tree(**kw):
+    part = Part(key="measures", kind="measures", heading="主要举措", label="一、", number=1,
+                intro=Item("本部分导语。"),
+                items=[Item("直接在部分下的事项。", "1. ", lead="一是加强领导。")],
+                sections=[Section("依法行政", "（一）", intro=Item("领域导语。"),
+                                  items=[Item("第一段。\n\n第二段。", "（1）")])])
+    args = dict(title="某某局2022年法治政府建设年度报告", org_name="某某局", year=2022,
+                show_org=False, parts=[part])
+    args.update(kw)
+    return Document(**args)
+
+
+def _read(data):
+    return docx.Document(io.BytesIO(data))
+
+
+def test_leads_bold_intros_and_items_under_parts():
+    d = _read(docx_bytes(_tree(addressee="市司法局：", signature=None, date=None)))
+    texts = [p.text for p in d.paragraphs]
+    assert texts[:3] == ["某某局2022年法治政府建设年度报告", "市司法局：", "一、主要举措"]
+    assert d.paragraphs[1].style.name == "Salutation"
+    assert "本部分导语。" in texts and "领域导语。" in texts
+    item = next(p for p in d.paragraphs if p.text.startswith("1. "))
+    assert [(r.text, bool(r.bold)) for r in item.runs] == [
+        ("1. ", False), ("一是加强领导。", True), ("直接在部分下的事项。", False)]
+    assert "（1）第一段。" in texts and "第二段。" in texts
+    assert texts.count("某某局") == 0  # title holds the name; no signature given
+    assert not any(p.style.name in ("Signature", "Date") for p in d.paragraphs)
+
+
+def test_department_name_above_a_title_without_it():
+    d = _read(docx_bytes(_tree(title="关于2022年法治政府建设的报告", show_org=True,
+                               signature="某某局", date="2023年1月8日")))
+    assert [p.text for p in d.paragraphs[:2]] == ["某某局", "关于2022年法治政府建设的报告"]
+    assert [p.style.name for p in d.paragraphs[:2]] == ["Title", "Title"]
+    assert [p.text for p in d.paragraphs if p.style.name in ("Signature", "Date")] == [
+        "某某局", "2023年1月8日"]
+
+
+def test_same_tree_same_bytes():
+    assert docx_bytes(_tree()) == docx_bytes(_tree())
+
+
+def test_template_styles_are_used(tmp_path):
+    from docx.shared import Pt
+
+    ref = docx.Document()
+    ref.styles["Normal"].font.size = Pt(12)
+    ref.styles["Normal"].element.get_or_add_rPr().get_or_add_rFonts().set(
+        qn("w:eastAsia"), "微软雅黑")
+    ref.sections[0].left_margin = docx.shared.Mm(20)
+    path = tmp_path / "dept.docx"
+    ref.save(str(path))
+    d = _read(docx_bytes(_tree(), template=str(path)))
+    assert d.styles["Normal"].font.size == Pt(12)
+    ea = d.styles["Normal"].element.rPr.rFonts.get(qn("w:eastAsia"))
+    assert ea == "微软雅黑"
+    assert abs(d.sections[0].left_margin.mm - 20) < 0.1  # the template's page setup
+    assert "一、主要举措" in [p.text for p in d.paragraphs]
+    # styles the template lacks are added in the standard's layout
+    assert _style_fonts(d, "Signature")[0] == "仿宋_GB2312"
