@@ -175,6 +175,9 @@ def rule_contents(s, emit):
     """Each of the regulation's required contents is a part of some kind."""
     kinds = {p.kind for p in s.doc.parts}
     title = s.units[0] if s.units else None
+    if s.is_data:
+        title = TextUnit("", "field", s.file, s.data.line_of("narrative.parts"),
+                         "narrative.parts")
     for kind, words in CONTENTS.items():
         if kind in OPTIONAL_CONTENTS or kind in kinds:
             continue
@@ -203,7 +206,9 @@ def rule_dates(s, emit):
     deadline = _dt.date(year + 1, 4, 1)
     dl = f"{year + 1}年4月1日"
     if s.date is None:
-        emit("date.missing", unit, example=f"{year + 1}年1月20日", quote="")
+        u = TextUnit("", "field", s.file, s.data.line_of("year") if s.is_data else None,
+                     "report_date" if s.is_data else "日期")
+        emit("date.missing", u, example=f"{year + 1}年1月20日", quote="")
     else:
         shown = f"{s.date.year}年{s.date.month}月{s.date.day}日"
         if s.date >= deadline:
