@@ -40,3 +40,57 @@ def test_chart_png_has_no_timestamp_or_software_metadata():
     png = chart_png(_table(), "标题", "bar")
     assert b"Software" not in png
     assert b"tIME" not in png
+
+
+# -- the exhibits of the reference report, drawn once for every writer -----------------
+
+
+@pytest.fixture(scope="module")
+def reference_year():
+    from conftest import SAMPLE_DATA, SAMPLE_ORG, SAMPLE_YEAR
+    from lawreport import load_year
+
+    return load_year(SAMPLE_DATA, SAMPLE_ORG, SAMPLE_YEAR)
+
+
+def test_reference_gets_five_charts(reference_year):
+    """Four charts placed in the parts (one of them the 互联网+监管 completion rates)
+    and the key-figures chart of the appendix, each with Chinese labels."""
+    from lawreport.document import from_loaded
+    from lawreport.exhibits import Drawings
+
+    doc = from_loaded(reference_year)
+    drawings = Drawings(reference_year)
+    refs = [r for p in doc.parts for s in p.sections for r in s.exhibits]
+    refs += [r for p in doc.parts for r in p.exhibits]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a missing glyph fails
+        placed = [drawings.of(r) for r in refs]
+        appendix = drawings.appendix()
+    charts = [d for d in placed + appendix if d.is_chart]
+    assert [d.caption for d in charts] == [
+        "权责清单事项（按职权类别）", "“互联网+监管”完成情况（%）", "执法人员（按证件类别）",
+        "政务公开信息发布情况（按类别）", "2021年主要数据"]
+    assert all(d.png.startswith(PNG_MAGIC) for d in charts)
+    tables = [d for d in placed + appendix if not d.is_chart]
+    assert [d.caption for d in tables] == ["“互联网+监管”工作情况", "主要数据"]
+    # the same drawing object for the second writer: drawn once
+    assert drawings.of(refs[0]) is placed[0]
+
+
+def test_key_figures_chart_labels_carry_units(reference_year):
+    from lawreport.exhibits import key_figures_chart
+
+    d = key_figures_chart(reference_year.data, reference_year.catalog)
+    assert d.role == "key_chart" and d.caption == "2021年主要数据"
+    again = key_figures_chart(reference_year.data, reference_year.catalog)
+    assert d.png == again.png
+
+
+def test_five_charts_in_html(built_formats):
+    import re
+
+    html = (built_formats / "report.html").read_text(encoding="utf-8")
+    alts = re.findall(r'<img[^>]*alt="([^"]*)"', html)
+    assert len(alts) == 5
+    assert "“互联网+监管”完成情况（%）" in alts and "2021年主要数据" in alts

@@ -231,3 +231,18 @@ def test_template_styles_are_used(tmp_path):
     assert "一、主要举措" in [p.text for p in d.paragraphs]
     # styles the template lacks are added in the standard's layout
     assert _style_fonts(d, "Signature")[0] == "仿宋_GB2312"
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--format", "html,word"], "unknown format word"),
+    (["--format", "html,docx", "--docx-template", "missing.docx"], "Word template not found"),
+    (["--format", "pdf", "--docx-template", __file__], "add docx to --format"),
+])
+def test_build_refuses_bad_format_options(cli, tmp_path, args, message):
+    from conftest import SAMPLE_DATA
+
+    r = cli("build", "--data", SAMPLE_DATA, "--org", "yuncheng-kjj", "--year", "2021",
+            "--out", tmp_path / "out", *args)
+    assert r.returncode == 2, r.stderr
+    assert message in r.stderr
+    assert not (tmp_path / "out" / "yuncheng-kjj").exists()
