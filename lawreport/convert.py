@@ -24,12 +24,17 @@ import yaml
 
 from .exceptions import DataValidationError, InputError
 from .findings import Finding, has_errors
+from .load import TOP_KEYS
 from .yamlread import Scalar
 
 __all__ = ["read_document", "write_document", "write_yaml", "convert", "FORMATS"]
 
 FORMATS = ("yaml", "xlsx")
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)", re.ASCII)
+
+
+class _Shape(Exception):
+    """The tree has a value of a type its field cannot have."""
 
 
 def _is_nothing(v):
@@ -40,11 +45,31 @@ def _is_nothing(v):
 def _text(v):
     if _is_nothing(v):
         return None
-    return v.text if isinstance(v, Scalar) else v
+    if not isinstance(v, Scalar):
+        raise _Shape
+    return v.text
+
+
+def _list(v):
+    if _is_nothing(v):
+        return []
+    if not isinstance(v, list):
+        raise _Shape
+    return v
+
+
+def _dict(v):
+    if _is_nothing(v):
+        return {}
+    if not isinstance(v, dict):
+        raise _Shape
+    return v
 
 
 def _item(v):
     if isinstance(v, dict):
+        if set(v) - {"lead", "text"}:
+            raise _Shape
         out = {"lead": _text(v.get("lead"))}
         if "text" in v:
             out["text"] = _text(v["text"])
@@ -56,6 +81,8 @@ def _value(v):
     """A figure's value: a number, None when empty, else its text as written."""
     if _is_nothing(v):
         return None
+    if not isinstance(v, Scalar):
+        raise _Shape
     t = v.text.strip()
     if not v.quoted:
         plain = t.replace(",", "")
@@ -76,7 +103,11 @@ def _flatten(tree, prefix, out):
 def to_plain(tree):
     """A loaded tree (see :func:`lawreport.load.read_tree`) → a plain document."""
     doc = {}
-    org = tree.get("org") or {}
+    if not isinstance(tree, dict) or set(tree) - set(TOP_KEYS):
+        raise _Shape
+    org = _dict(tree.get("org"))
+    if set(org) - {"slug", "name", "region", "level"}:
+        raise _Shape
     doc["org"] = {k: _text(org[k]) for k in ("slug", "name", "region", "level") if k in org}
     if "year" in tree:
         y = _text(tree["year"])
@@ -85,30 +116,37 @@ def to_plain(tree):
         if key in tree and not _is_nothing(tree[key]):
             doc[key] = _text(tree[key])
     figures = []
-    if isinstance(tree.get("figures"), dict):
-        _flatten(tree["figures"], "", figures)
+    _flatten(_dict(tree.get("figures")), "", figures)
     doc["figures"] = figures
-    nar = tree.get("narrative") or {}
+    nar = _dict(tree.get("narrative"))
+    if set(nar) - {"addressee", "preamble", "parts", "signature"}:
+        raise _Shape
     plain = {}
     if "addressee" in nar:
         plain["addressee"] = _text(nar["addressee"])
     if "preamble" in nar:
         plain["preamble"] = _item(nar["preamble"])
     parts = {}
-    for key, p in (nar.get("parts") or {}).items():
+    for key, p in _dict(nar.get("parts")).items():
+        p = _dict(p)
+        if set(p) - {"intro", "items", "areas"}:
+            raise _Shape
         part = {}
         if "intro" in p:
             part["intro"] = _item(p["intro"])
         if "items" in p:
-            part["items"] = [_item(i) for i in p["items"]]
+            part["items"] = [_item(i) for i in _list(p["items"])]
         if "areas" in p:
             areas = []
-            for a in p["areas"] or []:
+            for a in _list(p["areas"]):
+                a = _dict(a)
+                if set(a) - {"area", "title", "intro", "items"}:
+                    raise _Shape
                 area = {k: _text(a[k]) for k in ("area", "title") if k in a}
                 if "intro" in a:
                     area["intro"] = _item(a["intro"])
                 if "items" in a:
-                    area["items"] = [_item(i) for i in a["items"]]
+                    area["items"] = [_item(i) for i in _list(a["items"])]
                 areas.append(area)
             part["areas"] = areas
         parts[key] = part
@@ -135,15 +173,18 @@ def read_document(path):
     tree, lines, findings = read_tree(path)
     if tree is None or has_errors(findings):
         return None, findings
+    try:
+        return to_plain(tree), []
+    except _Shape:
+        pass
     _data, more = build_model(tree, lines, path, partial=True)
-    structural = [f for f in more if not f.field.startswith("figures.")]
-    if structural:
-        if path.lower().endswith(".xlsx"):
-            from .xlsx import excel_hints
+    if path.lower().endswith(".xlsx"):
+        from .xlsx import excel_hints
 
-            structural = excel_hints(structural)
-        return None, structural
-    return to_plain(tree), []
+        more = excel_hints(more)
+    return None, [f for f in more if f.level == "error"] or [Finding(
+        "error", path, None, "", "the file's structure cannot be converted",
+        "run lawreport validate on it and correct what it lists")]
 
 
 # -- YAML writer -----------------------------------------------------------------------
