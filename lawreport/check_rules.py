@@ -133,17 +133,21 @@ def parse_cn_date(text):
 
 
 def levenshtein(a, b, limit=2):
-    """Edit distance of two short strings (stops counting above ``limit``)."""
+    """Edit distance of two short strings, two neighbouring characters swapped counting
+    as one edit (optimal string alignment); stops counting above ``limit``."""
     if abs(len(a) - len(b)) > limit:
         return limit + 1
-    prev = list(range(len(b) + 1))
+    before, prev = None, list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
         cur = [i]
         for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+            d = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
+            if before is not None and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                d = min(d, before[j - 2] + 1)
+            cur.append(d)
         if min(cur) > limit:
             return limit + 1
-        prev = cur
+        before, prev = prev, cur
     return prev[-1]
 
 
@@ -288,7 +292,7 @@ def _figure_quote(s, value):
     return ""
 
 
-_PART_OF = re.compile(r"其中")
+_PART_OF = re.compile(r"其中(?:包括)?|包括|分别为|分别是")
 
 
 def rule_totals_text(s, emit):
@@ -300,7 +304,7 @@ def rule_totals_text(s, emit):
             continue
         sents = _sentences(u.text)
         for k, (start, sent) in enumerate(sents):
-            for m in _PART_OF.finditer(sent):
+            for m in list(_PART_OF.finditer(sent))[:1]:
                 before = sent[:m.start()]
                 tot = list(re.finditer(num, before))
                 if not tot and m.start() <= 1 and k > 0:
@@ -442,6 +446,9 @@ def _text_units(s):
 def rule_repeats(s, emit):
     """A phrase repeated in a list (A、B、B) and a word doubled (进行进行)."""
     ok = set(s.phrases.get("doubled_ok", []))
+    verbs = s.phrases.get("doubled_near", [])
+    near = re.compile("(" + "|".join(map(re.escape, verbs)) + rf")([{HAN}]{{1,8}}?)\1") \
+        if verbs else None
     for u in _text_units(s):
         text = u.text
         # lists: items between 、 inside one clause
@@ -459,13 +466,17 @@ def rule_repeats(s, emit):
                     emit("text.repeat", u, phrase=core, quote=quote_at(text, i, i + len(piece)))
                 seen.add(core)
                 pos = text.find(piece, pos) + len(piece) + 1 if piece else pos + 1
-        # doubled words
+        # doubled words, and a verb said twice in one short clause (进行对…进行)
         for m in re.finditer(rf"([{HAN}]{{2,6}})\1", text):
             w = m.group(1)
             if w + w in ok or w in ok:
                 continue
             emit("text.doubled", u, word=w, match=m.group(0),
                  quote=quote_at(text, m.start(), m.end()))
+        if near:
+            for m in near.finditer(text):
+                emit("text.doubled", u, word=m.group(1), match=m.group(0),
+                     quote=quote_at(text, m.start(), m.end()))
 
 
 _PUNCT = set("“”‘’《》（）()、，。；：！？…—·「」 ")
@@ -510,8 +521,7 @@ def _spans(text, words):
 def own_names(s):
     """The department's own names: its name, city and county, and the phrase list's."""
     names = []
-    org = s.doc.org_name or ""
-    if org:
+    for org in dict.fromkeys(x for x in (s.doc.org_name, s.doc.signature) if x):
         names.append(org)
         m = re.match(rf"^([{HAN}]{{1,6}}?(?:省|自治区))?([{HAN}]{{1,5}}?[市州盟])?"
                      rf"([{HAN}]{{1,5}}?[县区旗])?", org)
@@ -560,8 +570,10 @@ def _confusable(w, term, pairs):
     """A 4-character term with one character changed for a look- or sound-alike."""
     if len(w) != len(term):
         return False
-    diff = [(a, b) for a, b in zip(w, term) if a != b]
-    return len(diff) == 1 and any(set(diff[0]) <= set(p) for p in pairs)
+    diff = [k for k, (a, b) in enumerate(zip(w, term)) if a != b]
+    if len(diff) == 2 and diff[1] == diff[0] + 1:  # two characters swapped: 法政治府
+        return w[diff[0]] == term[diff[1]] and w[diff[1]] == term[diff[0]]
+    return len(diff) == 1 and any({w[diff[0]], term[diff[0]]} <= set(p) for p in pairs)
 
 
 def rule_terms(s, emit):
@@ -619,7 +631,9 @@ def rule_brackets(s, emit):
         bad = []
         for i, c in enumerate(text):
             if c in _PAIRS:
-                if c == "‘" and stack and stack[-1][0] == "‘":
+                if c in "“‘" and stack and stack[-1][0] == c:
+                    bad.append((c, i))  # a closing quote written the opening way
+                    stack.pop()
                     continue
                 stack.append((c, i))
             elif c in _CLOSERS:
@@ -642,7 +656,7 @@ def rule_brackets(s, emit):
             emit("text.bracket", u, mark=c, pair=pair, quote=quote_at(text, i, i + 1))
 
 
-_FULL = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？", "(": "（", ")": "）",
+_FULL = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？", "(": "（", ")": "）", ".": "。",
          '"': "“”", "()": "（）"}
 
 
@@ -657,7 +671,8 @@ def rule_halfwidth(s, emit):
                 taken.append(m.span())
                 emit("text.halfwidth", u, mark="()", full="（）",
                      quote=quote_at(text, m.start(), m.start() + 1))
-        for m in re.finditer(rf"(?<={han})[,;:!?()\"]|[,;:!?()\"](?={han})", text):
+        for m in re.finditer(rf"(?<={han})[,;:!?()\"]|[,;:!?()\"](?={han})"
+                             rf"|(?<=[{HAN}])\.(?=[{HAN}]|\s*$)", text):
             if any(a <= m.start() < b for a, b in taken):
                 continue
             c = m.group(0)
@@ -762,6 +777,17 @@ def rule_numbering(s, emit):
                         check_seq(sec.items, "条目", unit_of(sec, pu))
                 else:
                     check_seq(items, "条目", pu)
+        # siblings numbered at one level
+        for siblings in [part.items, *[sec.items for sec in part.sections]]:
+            levels = [(label_level(i.label), i) for i in siblings]
+            levels = [(ll[0], i) for ll, i in levels if ll]
+            if levels and len({lv for lv, _i in levels}) > 1:
+                first_level = levels[0][0]
+                odd = next(i for lv, i in levels if lv != first_level)
+                emit("text.numbering", unit_of(odd, pu), problem="层级混用",
+                     detail=f"同一层的序号“{levels[0][1].label.strip()}”和“{odd.label.strip()}”"
+                     "属于不同层级", hint="同一层统一用一种序号（一、/（一）/1./（1））",
+                     quote=odd.label.strip())
         # level order: parts above sections above items
         pl = label_level(part.label)
         for sec in part.sections:

@@ -210,12 +210,34 @@ def _doc(*texts, year=2022, date="2023年2月1日"):
     ("开展《宪法》宣传（宪法宣传周", "text.bracket"),
     ("共办理案件20件，其中行政案件8件，民事案件7件。", "figures.total"),
     ("共办理案件20件，其中行政案件8件，民事案件12件。", None),
+    ("共办理案件20件，分别为行政案件8件、民事案件7件。", "figures.total"),
+    ("推进法政治府建设。", "text.term"),
+    ("落实“放管服“改革要求。", "text.bracket"),
+    ("完成年度工作.下一步继续推进。", "text.halfwidth"),
+    ("对执法案卷进行集中进行评查。", "text.doubled"),
+    ("一是加强学习，二是强化培训，四是完善制度。", "text.numbering"),
+    ("截止目前已完成评查。", "text.jiezhi"),
+    ("截止日期为6月30日。", None),
 ])
 def test_rules_on_a_document_built_by_hand(text, rule):
     from lawreport.check import check_document
 
     found = check_document(_doc(text), "hand.txt")
     assert [f.rule for f in found] == ([rule] if rule else []), [f.format() for f in found]
+
+
+def test_numbering_that_skips_repeats_or_mixes_levels():
+    from lawreport.check import check_document
+
+    doc = _doc("甲。", "乙。", "丙。")
+    items = doc.parts[0].sections[0].items
+    items[1].label, items[2].label = "（2）", "3. "
+    found = check_document(doc, "hand.txt")
+    assert [f.rule for f in found] == ["text.numbering"] and "层级混用" in found[0].message
+    doc = _doc("甲。", "乙。", "丙。")
+    doc.parts[0].sections[0].items[2].label = "2. "
+    found = check_document(doc, "hand.txt")
+    assert [f.rule for f in found] == ["text.numbering"] and "重复" in found[0].message
 
 
 def test_check_page_and_json_beside_a_report(tmp_path):
