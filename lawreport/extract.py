@@ -124,7 +124,10 @@ def _heading_like(text):
     num = numbering_of(text)
     if num is None:
         return False
-    rest = num.rest.rstrip("。")
+    rest = num.rest.strip()
+    if rest.endswith(("。", "；", "！", "？")):
+        # a sentence, unless very short (（一）加强组织领导。)
+        return _clen(rest) <= 12 and not re.search("[。；！？，]", rest[:-1])
     return _clen(rest) <= 40 and not re.search("[。；！？]", rest)
 
 

@@ -97,7 +97,8 @@ def read_lines(path, fmt=None):
     lines = reader(path, raw)
     lines = [ln for ln in lines if ln.text.strip()]
     if not lines or sum(len(ln.text) for ln in lines) < 10:
-        raise InputError(f"{path}: no text found in this {fmt} file")
+        raise InputError(f"{path}: no text found in this {fmt} file: it is empty, or holds "
+                         "only blanks: give the published report's text")
     return fmt, lines
 
 

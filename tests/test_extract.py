@@ -1,0 +1,340 @@
+"""lawreport extract: published reports in (text, HTML, DOCX, PDF) → data → the same report.
+
+The round trip: every fixture is extracted, then all are built in one batch (module
+fixture); each built report must reproduce its published text (≥ 99% of the
+reference's characters in order, ≥ 98% for the other layouts), with its quantities
+as figures.
+"""
+
+from __future__ import annotations
+
+import difflib
+import html as _html
+import json
+import re
+import shutil
+import subprocess
+import unicodedata
+from html.parser import HTMLParser
+
+import pytest
+
+from conftest import REFERENCE, ROOT, run_cli
+from lawreport.extract import kind_of, numbering_of, read_document
+from lawreport.load import load_yaml
+from lawreport.todata import find_quantities
+
+FIXTURES = ROOT / "tests" / "fixtures" / "reports"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+#: slug → (input file, the published text it must reproduce, year)
+CASES = {
+    "ref-kjj": (REFERENCE, REFERENCE, 2021),
+    "fx-thematic": (FIXTURES / "thematic.txt", FIXTURES / "thematic.txt", 2022),
+    "fx-page": (FIXTURES / "thematic-page.html", FIXTURES / "thematic.txt", 2022),
+    "fx-leader": (FIXTURES / "leader-first.txt", FIXTURES / "leader-first.txt", 2023),
+    "fx-plain": (FIXTURES / "plain-parts.txt", FIXTURES / "plain-parts.txt", 2022),
+    "fx-webcopy": (FIXTURES / "webcopy.txt", FIXTURES / "webcopy.expected.txt", 2023),
+    "fx-docx": ("leader-first.docx", FIXTURES / "leader-first.txt", 2023),
+    "fx-pdf": ("webcopy.pdf", FIXTURES / "webcopy.expected.txt", 2023),
+}
+
+
+def squeeze(text):
+    return unicodedata.normalize("NFKC", re.sub(r"\s+", "", text))
+
+
+def ratio(published, built_text):
+    ref, text = squeeze(published), squeeze(built_text)
+    sm = difflib.SequenceMatcher(None, ref, text, autojunk=False)
+    return sum(b.size for b in sm.get_matching_blocks()) / len(ref)
+
+
+class _Text(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.out, self.skip = [], 0
+
+    def handle_starttag(self, tag, attrs):
+        self.skip += tag in ("style", "title", "script")
+
+    def handle_endtag(self, tag):
+        self.skip -= tag in ("style", "title", "script")
+
+    def handle_data(self, data):
+        if not self.skip:
+            self.out.append(data)
+
+
+def report_text(folder):
+    p = _Text()
+    p.feed((folder / "report.html").read_text(encoding="utf-8"))
+    return "".join(p.out)
+
+
+def make_docx(path):
+    """leader-first.txt as a Word file: bold run-in leads, and Word's own list numbering
+    (not in the paragraph text) for the plan's items."""
+    import docx
+
+    d = docx.Document()
+    auto = False
+    for p in FIXTURES.joinpath("leader-first.txt").read_text(encoding="utf-8").split("\n\n"):
+        p = p.strip()
+        auto = auto or p.startswith("四、")
+        m = re.match(r"^(\d\.)(.*?。)(.+)$", p)
+        if auto and re.match(r"^\d\.", p):
+            d.add_paragraph(p[2:], style="List Number")
+        elif m:
+            para = d.add_paragraph()
+            para.add_run(m.group(1))
+            para.add_run(m.group(2)).bold = True
+            para.add_run(m.group(3))
+        else:
+            d.add_paragraph(p)
+    d.save(path)
+
+
+def make_pdf(path, tmp):
+    """webcopy.expected.txt printed to PDF by Chromium: indented paragraphs, lines
+    broken inside sentences, page breaks."""
+    paras = FIXTURES.joinpath("webcopy.expected.txt").read_text(encoding="utf-8").split("\n\n")
+    body = "".join(
+        f'<p style="text-indent:2em;margin:0">{_html.escape(p.strip().strip("　"))}</p>' if i
+        else f'<h1 style="text-align:center;font-size:20pt">{_html.escape(p.strip())}</h1>'
+        for i, p in enumerate(paras))
+    src = tmp / "print.html"
+    src.write_text('<!DOCTYPE html><html lang="zh"><head><meta charset="utf-8"><style>'
+                   '@page{size:A4;margin:25mm} body{font-family:"Noto Serif CJK SC",'
+                   '"Noto Sans CJK SC";font-size:16pt;line-height:1.6}</style></head>'
+                   f"<body>{body}</body></html>", encoding="utf-8")
+    subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                    "--disable-background-networking", "--disable-component-update",
+                    "--disable-sync", "--no-pdf-header-footer",
+                    f"--user-data-dir={tmp / 'chromium-profile'}", f"--print-to-pdf={path}",
+                    src.as_uri()], check=True, capture_output=True, timeout=120)
+
+
+@pytest.fixture(scope="module")
+def round_trip(tmp_path_factory):
+    """Every case extracted with the CLI, then built in one batch."""
+    tmp = tmp_path_factory.mktemp("extract")
+    make_docx(tmp / "leader-first.docx")
+    make_pdf(tmp / "webcopy.pdf", tmp)
+    data, out = tmp / "data", tmp / "out"
+    logs = {}
+    for slug, (src, _pub, year) in CASES.items():
+        src = src if src.__class__ is not str else tmp / src
+        r = run_cli("extract", src, "--org", slug, "--data", data)
+        assert r.returncode == 0, r.stderr
+        logs[slug] = r.stdout
+    # a changed figure: the reference with 233 → 250 as a department of its own
+    shutil.copytree(data / "ref-kjj", data / "ref-changed")
+    changed = data / "ref-changed" / "2021.yaml"
+    text = changed.read_text(encoding="utf-8")
+    assert text.count("actions_reported: 233") == 1
+    changed.write_text(text.replace("actions_reported: 233", "actions_reported: 250")
+                       .replace("slug: ref-kjj", "slug: ref-changed"), encoding="utf-8")
+    r = run_cli("build", "--data", data, "--out", out, "--jobs", "2", "--no-index",
+                "--notebooks", ROOT / "notebooks", timeout=900)
+    assert r.returncode == 0, r.stdout + r.stderr
+    return data, out, logs
+
+
+def test_reference_reproduced(round_trip):
+    _data, out, _logs = round_trip
+    assert ratio(REFERENCE.read_text(encoding="utf-8"),
+                 report_text(out / "ref-kjj" / "2021")) >= 0.99
+
+
+@pytest.mark.parametrize("slug", [s for s in CASES if s != "ref-kjj"])
+def test_layouts_reproduced(round_trip, slug):
+    _data, out, _logs = round_trip
+    _src, published, year = CASES[slug]
+    assert ratio(published.read_text(encoding="utf-8"),
+                 report_text(out / slug / str(year))) >= 0.98
+
+
+def test_reference_figures_of_part_one_are_placeholders(round_trip):
+    data, _out, _logs = round_trip
+    d, findings = load_yaml(data / "ref-kjj" / "2021.yaml")
+    assert d is not None, findings
+    values = set(d.figures.values())
+    assert {233, 179, 118, 26, 14, 28, 19, 10, 7, 8, 6} <= values
+    part = d.parts["measures"]
+    for area in part.areas:
+        for item in area.items:
+            assert find_quantities(item.text) == [], item.text
+    # matched to the catalogue by wording
+    assert d.figures["internet_supervision.actions_reported"] == 233
+    assert d.figures["disclosure.work_news"] == 118
+    assert d.outline == "yuncheng-2021"
+
+
+def test_changed_figure_changes_text_and_figures(round_trip):
+    _data, out, _logs = round_trip
+    folder = out / "ref-changed" / "2021"
+    text = squeeze(report_text(folder))
+    assert "报送监管行为250次" in text and "报送监管行为233次" not in text
+    rec = json.loads((folder / "figures.json").read_text(encoding="utf-8"))
+    assert rec["figures"]["internet_supervision.actions_reported"]["value"] == 250
+
+
+def test_new_layout_gets_an_outline_and_catalogue(round_trip):
+    data, out, logs = round_trip
+    folder = data / "fx-thematic"
+    assert (folder / "outline-2022.yaml").is_file()
+    assert (folder / "catalog.yaml").is_file()
+    d, _f = load_yaml(folder / "2022.yaml")
+    assert d.outline == "outline-2022.yaml"
+    assert list(d.parts) == ["measures_1", "measures_2", "measures_3", "shortcomings",
+                             "leadership", "plan"]
+    assert 5 in d.figures.values() and 12560 in d.figures.values()
+    # what extract printed: parts with their kinds, and the files
+    assert "[measures, key measures_1]" in logs["fx-thematic"]
+    assert "[leadership, key leadership]" in logs["fx-thematic"]
+    assert str(folder / "2022.yaml") in logs["fx-thematic"]
+
+
+def test_web_metadata_is_not_in_the_report(round_trip):
+    _data, out, _logs = round_trip
+    for slug, year in (("fx-webcopy", 2023), ("fx-page", 2022)):
+        text = report_text(out / slug / str(year))
+        for junk in ("索引号", "浏览次数", "发布机构", "打印本页", "网站标识码", "当前位置"):
+            assert junk not in text, (slug, junk)
+
+
+def test_docx_list_numbers_and_bold_leads(round_trip):
+    data, _out, _logs = round_trip
+    d, _f = load_yaml(data / "fx-docx" / "2023.yaml")
+    lead = d.parts["leadership"].items[0]
+    assert lead.lead == "强化组织领导，压实工作责任。"
+    plan = d.parts["plan"]
+    assert [it.text for it in plan.items][0].startswith("深入学习贯彻习近平法治思想")
+    assert d.addressee == "县委、县政府："
+
+
+def test_leaders_duty_first_is_printed_first(round_trip):
+    _data, out, _logs = round_trip
+    html = (out / "fx-leader" / "2023" / "report.html").read_text(encoding="utf-8")
+    heads = re.findall(r'<h2 class="lr-part">(.*?)</h2>', html)
+    assert heads[0] == "一、党政主要负责人履行推进法治建设第一责任人职责情况"
+    assert heads[1].startswith("二、") and "主要举措和成效" in heads[1]
+
+
+# -- reading ---------------------------------------------------------------------------
+
+
+def test_numbering_levels_and_variants():
+    assert numbering_of("一、主要举措").style == "cn_dun"
+    assert numbering_of("（二）健全机制").style == "cn_paren"
+    assert numbering_of("(三)健全机制").number == 3
+    assert numbering_of("12. 加强").number == 12
+    assert numbering_of("3、加强").style == "ar_dot"
+    assert numbering_of("（1）查处").style == "ar_paren"
+    assert numbering_of("③查处").number == 3
+    assert numbering_of("十一、其他").number == 11
+    for text in ("一是加强学习", "1.5万元", "2021.3月", "2021年工作"):
+        assert numbering_of(text) is None, text
+
+
+def test_part_kinds_from_wording():
+    assert kind_of("2021年推进法治政府建设的主要举措和成效") == "measures"
+    assert kind_of("存在的不足和原因") == "shortcomings"
+    assert kind_of("推进法治政府建设存在的问题") == "shortcomings"
+    assert kind_of("党政主要负责人履行推进法治建设第一责任人职责情况") == "leadership"
+    assert kind_of("2022年度推进法治政府建设工作计划") == "plan"
+    assert kind_of("下一步工作安排") == "plan"
+    assert kind_of("其他需要报告的情况") == "other"
+    assert kind_of("坚持依法决策，提升决策质量") is None
+
+
+def test_quantities_not_years_dates_ordinals_or_document_numbers():
+    text = ("2021年12月30日，第一批不涉及，第3期培训，依据〔2021〕3号文件和《2021年工作要点》，"
+            "报送监管行为 233 次，覆盖率100%，投入12.5亿元，培训200余人，2018-2020年26项。")
+    found = [(v, u) for _s, _e, v, u, _c in find_quantities(text)]
+    assert found == [("233", "次"), ("100", "%"), ("12.5", "亿元"), ("200", "人"), ("26", "项")]
+
+
+def test_cut_lines_joined_and_headings_kept(tmp_path):
+    p = tmp_path / "r.txt"
+    p.write_text("某某局2022年法治政府建设年度报告\n"
+                 "现将有关情况报告如下：\n"
+                 "一、主要举措和成效\n"
+                 "全年开展执法检查120次，查处违法案件15起，有效维护了\n"
+                 "市场秩序。\n"
+                 "二、存在的问题\n执法力量不足。\n"
+                 "三、下一步工作计划\n加强执法队伍建设。\n", encoding="utf-8")
+    doc = read_document(p)
+    assert [x.heading for x in doc.parts] == ["主要举措和成效", "存在的问题", "下一步工作计划"]
+    assert doc.parts[0].items[0].text == "全年开展执法检查120次，查处违法案件15起，有效维护了市场秩序。"
+    assert doc.title == "某某局2022年法治政府建设年度报告"
+
+
+def test_gb18030_text_is_read(tmp_path):
+    p = tmp_path / "r.txt"
+    p.write_bytes("某某局2022年法治政府建设年度报告\n\n一、主要举措和成效\n\n开展普法活动12场。\n"
+                  .encode("gb18030"))
+    doc = read_document(p)
+    assert doc.parts[0].items[0].text == "开展普法活动12场。"
+
+
+# -- refusing bad input ----------------------------------------------------------------
+
+
+def _no_pdf_text(path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig = plt.figure(figsize=(2, 2))
+    fig.add_artist(plt.Rectangle((0.2, 0.2), 0.5, 0.5))
+    fig.savefig(path, format="pdf")
+    plt.close(fig)
+
+
+@pytest.mark.parametrize("name,make,message", [
+    ("empty.txt", lambda p: p.write_bytes(b""), "empty"),
+    ("blank.txt", lambda p: p.write_text("  \n\n　\n", encoding="utf-8"), "empty"),
+    ("binary.txt", lambda p: p.write_bytes(bytes(range(256)) * 40), "binary"),
+    ("scan.pdf", _no_pdf_text, "no text layer"),
+    ("picture.png", lambda p: p.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(200)),
+     "unknown format"),
+    ("old.doc", lambda p: p.write_bytes(b"\xd0\xcf\x11\xe0" + bytes(600)), ".docx"),
+    ("broken.docx", lambda p: p.write_bytes(b"PK\x03\x04" + bytes(100)), "Word document"),
+    ("notes.txt", lambda p: p.write_text("会议记录：今天开会。\n", encoding="utf-8"),
+     "no numbered parts"),
+])
+def test_bad_inputs_exit_2_and_write_nothing(tmp_path, name, make, message):
+    src = tmp_path / name
+    make(src)
+    data = tmp_path / "data"
+    r = run_cli("extract", src, "--org", "bad-input", "--year", "2022", "--data", data)
+    assert r.returncode == 2, r.stdout + r.stderr
+    assert message in r.stderr
+    assert "Traceback" not in r.stderr
+    assert not data.exists()
+
+
+def test_never_overwrites_without_force(tmp_path):
+    data = tmp_path / "data"
+    r = run_cli("extract", FIXTURES / "plain-parts.txt", "--org", "eco", "--data", data)
+    assert r.returncode == 0, r.stderr
+    target = data / "eco" / "2022.yaml"
+    target.write_text("# my edits\n" + target.read_text(encoding="utf-8"), encoding="utf-8")
+    r = run_cli("extract", FIXTURES / "plain-parts.txt", "--org", "eco", "--data", data)
+    assert r.returncode == 2 and "--force" in r.stderr
+    assert target.read_text(encoding="utf-8").startswith("# my edits")
+    r = run_cli("extract", FIXTURES / "plain-parts.txt", "--org", "eco", "--data", data,
+                "--force")
+    assert r.returncode == 0
+    assert not target.read_text(encoding="utf-8").startswith("# my edits")
+
+
+def test_document_nodes_say_where_they_come_from():
+    doc = read_document(REFERENCE)
+    item = doc.parts[0].sections[0].items[2]
+    assert item.where == "一、（一）3." and item.line > 1
+    assert doc.date == "2021年12月30日" and doc.signature == "运城市科学技术局"
+    assert [p.kind for p in doc.parts] == ["measures", "shortcomings", "leadership", "plan"]
