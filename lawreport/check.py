@@ -289,8 +289,13 @@ def _fill(template, fields):
 
 def run_rules(subject, ruleset):
     """Run every rule on ``subject``; findings sorted by line."""
-    from .check_rules import RULES, rule_patterns
+    from . import check_rules as r
+    from . import check_text as t
 
+    rules = [r.rule_contents, r.rule_dates, r.rule_totals_data, r.rule_totals_text,
+             r.rule_jumps_data, r.rule_jumps_text, r.rule_conflicts, t.rule_repeats,
+             t.rule_names, t.rule_terms, t.rule_fazhi, t.rule_brackets, t.rule_halfwidth,
+             t.rule_spacing, t.rule_numbering, r.rule_plan]
     subject.phrases = ruleset.phrases
     subject.rules = ruleset.rules
     out, seen = [], set()
@@ -314,9 +319,9 @@ def run_rules(subject, ruleset):
             seen.add(key)
             out.append(f)
 
-    for rule in RULES:
+    for rule in rules:
         rule(subject, emit)
-    rule_patterns(subject, emit, ruleset.rules)
+    t.rule_patterns(subject, emit, ruleset.rules)
     order = {s: i for i, s in enumerate(SEVERITIES)}
     return sorted(out, key=lambda f: (f.line or 0, order[f.severity]))
 
