@@ -2,8 +2,11 @@
 layout of GB/T 9704-2012 (党政机关公文格式).
 
 - A4 portrait; top margin 37 mm, binding (left) margin 28 mm, text block 156 × 225 mm;
-  22 lines of 28 characters: exact line spacing 28.95 pt (579 twips) and a
-  ``linesAndChars`` document grid.
+  22 lines of 28 characters: exact line spacing 28.95 pt (579 twips) on a line grid of
+  that pitch, and 3号 characters set 0.25 pt tighter (28 × 15.75 pt fit the 442.25 pt
+  line). A ``linesAndChars`` grid would do the characters in Word, but LibreOffice
+  gives each 16 pt character two cells of such a grid (14 to a line); letter-spacing
+  gives 28 in Word, WPS and LibreOffice alike.
 - Title 2号 (22 pt) 方正小标宋简体; body 3号 (16 pt) 仿宋_GB2312; 一、 headings 黑体, （一）
   楷体_GB2312, items (1. / （1）) 仿宋 with their run-in lead bold. The fonts are named
   as East Asian fonts (``w:eastAsia``) with the theme fonts removed, so Chinese text is
@@ -27,7 +30,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import math
 import re
 import unicodedata
 import zipfile
@@ -43,6 +45,7 @@ FONTS = {
 }
 LATIN = "Times New Roman"
 LINE_PITCH_TWIPS = 579  # 28.95 pt: exactly 22 lines in the 225 mm text block
+CHAR_SPACING = -5  # twentieths of a point: 16 pt characters 15.75 pt apart, 28 a line
 BODY_PT, TITLE_PT, PAGE_PT, TABLE_PT = 16, 22, 14, 14
 CHAR_TWIPS = BODY_PT * 20
 
@@ -116,7 +119,7 @@ def _style_xml(style, spec):
     if keep:
         ppr.append(_el("w:keepNext"))
     ppr.append(_el("w:widowControl", val=0))
-    if not exact:
+    if not exact or size != BODY_PT:  # off the line grid: pictures, tables, the title
         ppr.append(_el("w:snapToGrid", val=0))
     ppr.append(_el("w:spacing", before=before, after=after,
                    line=LINE_PITCH_TWIPS if exact else 240,
@@ -131,6 +134,8 @@ def _style_xml(style, spec):
     rpr.append(_el("w:b", val=0))
     rpr.append(_el("w:bCs", val=0))
     rpr.append(_el("w:color", val="000000"))
+    if size == BODY_PT:
+        rpr.append(_el("w:spacing", val=CHAR_SPACING))
     rpr.append(_el("w:sz", val=size * 2))
     rpr.append(_el("w:szCs", val=size * 2))
     rpr.append(_el("w:lang", val="en-US", eastAsia="zh-CN", bidi="ar-SA"))
@@ -156,11 +161,16 @@ def _ensure_style(doc, name, spec, restyle):
 
 
 def _doc_defaults(doc):
-    """Document defaults without theme fonts: 仿宋_GB2312, Chinese language."""
+    """Document defaults without theme fonts: 仿宋_GB2312 3号, Chinese language."""
     styles = doc.styles.element
     rpr = styles.find(_qn("w:docDefaults") + "/" + _qn("w:rPrDefault") + "/" + _qn("w:rPr"))
     if rpr is not None:
         _set_fonts(rpr, FONTS["body"])
+        # the document grid's character pitch is reckoned from the default size: 3号
+        for tag in ("w:sz", "w:szCs"):
+            el = rpr.find(_qn(tag))
+            if el is not None:
+                el.set(_qn("w:val"), str(BODY_PT * 2))
         lang = rpr.find(_qn("w:lang"))
         if lang is not None:
             lang.set(_qn("w:eastAsia"), "zh-CN")
@@ -177,7 +187,7 @@ def _doc_defaults(doc):
 
 
 def _page_setup(section):
-    """A4 portrait, GB/T 9704 margins, 22 × 28 document grid, odd/even footers."""
+    """A4 portrait, GB/T 9704 margins, a line grid of 22 lines, odd/even footers."""
     from docx.shared import Twips
 
     section.page_width, section.page_height = Twips(PAGE_W), Twips(PAGE_H)
@@ -189,11 +199,7 @@ def _page_setup(section):
     old = sect.find(_qn("w:docGrid"))
     if old is not None:
         sect.remove(old)
-    # the grid's character pitch: 28 characters across the text block
-    pitch = (PAGE_W - MARGIN_LEFT - MARGIN_RIGHT) / 28 / 20  # pt
-    char_space = math.floor((pitch - BODY_PT) * 4096)  # 28 must fit: round down
-    sect.append(_el("w:docGrid", type="linesAndChars", linePitch=LINE_PITCH_TWIPS,
-                    charSpace=char_space))
+    sect.append(_el("w:docGrid", type="lines", linePitch=LINE_PITCH_TWIPS))
 
 
 def _page_number_paragraph(footer, side):

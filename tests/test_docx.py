@@ -75,17 +75,18 @@ def test_a4_margins_and_text_block(word):
 def test_22_lines_of_28_characters(word):
     s = word.sections[0]
     grid = s._sectPr.find(qn("w:docGrid"))
-    assert grid.get(qn("w:type")) == "linesAndChars"
+    assert grid.get(qn("w:type")) == "lines"
     pitch = int(grid.get(qn("w:linePitch")))
     height = s.page_height.twips - s.top_margin.twips - s.bottom_margin.twips
     assert 22 * pitch <= height < 23 * pitch  # exactly 22 lines: 28.95 pt
     assert pitch == 579
     spacing = word.styles["Normal"].element.find(qn("w:pPr")).find(qn("w:spacing"))
     assert spacing.get(qn("w:lineRule")) == "exact" and spacing.get(qn("w:line")) == "579"
-    # the character pitch: 16 pt + charSpace/4096 pt, 28 of them across the text block
+    # 3号 characters set tighter: 28 of them, not 29, across the text block
     width_pt = (s.page_width.twips - s.left_margin.twips - s.right_margin.twips) / 20
-    char = 16 + int(grid.get(qn("w:charSpace"))) / 4096
-    assert 28 * char <= width_pt < 28 * char + 0.5
+    rpr = word.styles["Normal"].element.find(qn("w:rPr"))
+    char = 16 + int(rpr.find(qn("w:spacing")).get(qn("w:val"))) / 20
+    assert 28 * char <= width_pt < 29 * char
 
 
 def test_fonts_by_level_set_as_east_asian_fonts(word, parts):
