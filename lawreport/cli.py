@@ -260,7 +260,7 @@ def _outlines(_args):
         print(f"{name}: {o.description}")
         for p in o.parts:
             flag = "" if p.required else " (optional)"
-            print(f"  {p.key}{flag}: {p.heading}")
+            print(f"  {p.key} [{p.kind}]{flag}: {p.heading}")
             for a in p.areas:
                 print(f"    {a.key}: {a.heading}")
     return 0
