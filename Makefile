@@ -13,7 +13,7 @@ APT_PACKAGES := fonts-noto-cjk fonts-arphic-ukai libpango-1.0-0 libpangoft2-1.0-
 TEST_APT_PACKAGES := chromium poppler-utils
 
 .DEFAULT_GOAL := help
-.PHONY: help setup system-packages test-system-packages report test bench lint clean
+.PHONY: help setup system-packages test-system-packages report test bench lint lab clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-22s %s\n", $$1, $$2}'
@@ -29,11 +29,11 @@ test-system-packages: system-packages ## also install Chromium (browser tests) a
 $(VENV)/.installed: pyproject.toml lawreport/kernelspecs/lawreport/kernel.json
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[test]'
+	$(PY) -m pip install -q -e '.[test,lab]'
 	$(PY) -m lawreport kernel install
 	touch $@
 
-setup: system-packages $(VENV)/.installed ## create .venv with lawreport, its tools and the 'lawreport' kernel
+setup: system-packages $(VENV)/.installed ## create .venv with lawreport, its tools, JupyterLab and the 'lawreport' kernel
 
 report: setup ## set everything up and build the sample report into outputs/
 	$(VENV)/bin/lawreport build
@@ -47,6 +47,15 @@ bench: setup ## run the benchmarks against the plain papermill + nbconvert pipel
 lint: setup ## check the code with ruff (rules in pyproject.toml)
 	$(PY) -m pip install -q -e '.[dev]'
 	$(VENV)/bin/ruff check lawreport tests bench
+
+LAB_PORT ?= 8888
+LAB_ARGS ?=
+# JupyterLab refuses to run as root unless told (containers and CI machines run as root)
+LAB_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
+lab: setup ## open JupyterLab on notebooks/ with the 'lawreport' kernel (LAB_PORT=8888, LAB_ARGS=…)
+	$(VENV)/bin/jupyter lab --ServerApp.root_dir=notebooks --ServerApp.ip=127.0.0.1 \
+	  --ServerApp.port=$(LAB_PORT) --MappingKernelManager.default_kernel_name=lawreport \
+	  $(LAB_ROOT) $(LAB_ARGS)
 
 clean: ## remove generated outputs (keeps outputs/README.md)
 	find outputs -mindepth 1 ! -name README.md -exec rm -rf {} +
