@@ -374,8 +374,33 @@ def check_document(doc, file, ruleset=None, previous=None, previous_file=""):
     """
     ruleset = ruleset or load_rules()
     units = document_units(doc, file)
+    _lines_of_front_and_back(units, file)
     s = _subject(doc, file, units, previous_doc=previous, previous_file=previous_file)
     return run_rules(s, ruleset)
+
+
+def _lines_of_front_and_back(units, path):
+    """The lines of a plain-text report's title, signature and date, which the document
+    tree does not carry: the first line holding the title, the last holding the date."""
+    if not path.lower().endswith((".txt", ".text", ".md")) or not os.path.isfile(path):
+        return
+    try:
+        with open(path, encoding="utf-8-sig") as fh:
+            lines = [re.sub(r"\s+", "", ln) for ln in fh]
+    except (OSError, UnicodeDecodeError):
+        return
+    for u in units:
+        if u.line is not None or u.kind not in ("title", "signature", "date"):
+            continue
+        want = re.sub(r"\s+", "", u.text)
+        if not want:
+            continue
+        order = range(len(lines)) if u.kind == "title" else range(len(lines) - 1, -1, -1)
+        for k in order:
+            if lines[k] and (want in lines[k] or (u.kind == "title" and lines[k] in want
+                                                  and len(lines[k]) >= 4)):
+                u.line = k + 1
+                break
 
 
 # -- inputs --------------------------------------------------------------------------------

@@ -241,16 +241,17 @@ _FULL = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？", "(": "（",
 
 
 def rule_halfwidth(s, emit):
-    """Half-width punctuation inside Chinese text: 报告(包括…), 事项,包括."""
+    """Half-width punctuation inside Chinese text: 报告(包括…), 事项,包括 — one finding per
+    paragraph or heading, counting its marks."""
     han = f"[{HAN}“”《》，。；：]"
     for u in _text_units(s):
         text = u.text
+        found = []  # (position, mark)
         taken = []
         for m in re.finditer(r"\(([^()]*)\)", text):
             if _HAN.search(m.group(1)) or (m.start() > 0 and _HAN.match(text[m.start() - 1])):
                 taken.append(m.span())
-                emit("text.halfwidth", u, mark="()", full="（）",
-                     quote=quote_at(text, m.start(), m.start() + 1))
+                found.append((m.start(), "()"))
         for m in re.finditer(rf"(?<={han})[,;:!?()\"]|[,;:!?()\"](?={han})"
                              rf"|(?<=[{HAN}])\.(?=[{HAN}]|\s*$)", text):
             if any(a <= m.start() < b for a, b in taken):
@@ -258,8 +259,16 @@ def rule_halfwidth(s, emit):
             c = m.group(0)
             if c == ":" and re.match(r"\d", text[m.end():m.end() + 1]):
                 continue
-            emit("text.halfwidth", u, mark=c, full=_FULL[c], quote=quote_at(text, m.start(),
-                                                                           m.end()))
+            found.append((m.start(), c))
+        if not found:
+            continue
+        found.sort()
+        marks = list(dict.fromkeys(c for _i, c in found))
+        i, c = found[0]
+        emit("text.halfwidth", u, mark="”“".join(marks),
+             full="”“".join(_FULL[x] for x in marks),
+             count=f"（本段 {len(found)} 处）" if len(found) > 1 else "",
+             quote=quote_at(text, i, i + 1))
 
 
 def rule_spacing(s, emit):
