@@ -28,6 +28,7 @@ _STYLES = (
     ("cn_paren", re.compile(rf"^[（(]\s*([{_CN}]{{1,3}})\s*[）)]\s*[、.．]?\s*")),
     ("ar_dot", re.compile(r"^(\d{1,3})\s*[.．、](?![\d.．])\s*")),
     ("ar_paren", re.compile(r"^[（(]\s*(\d{1,3})\s*[）)]\s*[、.．]?\s*")),
+    ("ar_rparen", re.compile(r"^(\d{1,3})\s*[)）](?!\d)\s*")),
     ("circled", re.compile(r"^([\u2460-\u2473])\s*")),
 )
 _TERMINAL = "。！？；：!?;:…"
@@ -119,7 +120,7 @@ def _clen(text):
     return len(re.sub(r"\s+", "", text))
 
 
-def _heading_like(text):
+def _heading_like(text, limit=40):
     """A numbered heading line (一、…, （一）… with no sentence in it)."""
     num = numbering_of(text)
     if num is None:
@@ -128,7 +129,7 @@ def _heading_like(text):
     if rest.endswith(("。", "；", "！", "？")):
         # a sentence, unless very short (（一）加强组织领导。)
         return _clen(rest) <= 12 and not re.search("[。；！？，]", rest[:-1])
-    return _clen(rest) <= 40 and not re.search("[。；！？]", rest)
+    return _clen(rest) <= limit and not re.search("[。；！？]", rest)
 
 
 def _is_date(text):
@@ -277,6 +278,12 @@ def classify(paras, fmt="text"):
         i += 1
         if "报告" in t or "情况" in t[-4:]:
             break
+    # lines before the title proper (a site's menu, a column name) are not the title
+    at = next((k for k, t in enumerate(title_lines) if "报告" in t), None)
+    if at is not None and at > 0:
+        keep = at - 1 if _org_like(title_lines[at - 1]) else at
+        unplaced += [(toks[k].para.line.where, toks[k].text) for k in range(keep)]
+        title_lines = title_lines[keep:]
     if title_lines and _org_like(title_lines[0]) and len(title_lines) > 1:
         doc.org_name = re.sub(r"\s+", "", title_lines[0])
         doc.show_org = True
@@ -333,7 +340,7 @@ def classify(paras, fmt="text"):
     # the parts: the style of the first heading
     top = None
     for tok in body:
-        if tok.num is not None and _heading_like(tok.text):
+        if tok.num is not None and _heading_like(tok.text, 60):
             top = tok.num.style
             break
     if top is None and any(t.head for t in body):
@@ -342,7 +349,7 @@ def classify(paras, fmt="text"):
         for tok in body:
             tok.head = False
     starts = [k for k, t in enumerate(body) if t.style == top and
-              (top == "head" or _heading_like(t.text))] if top else []
+              (top == "head" or _heading_like(t.text, 60))] if top else []
     pre = body[:starts[0]] if starts else body
     if pre:
         doc.preamble = Item("\n\n".join(t.text for t in pre),

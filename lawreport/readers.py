@@ -212,6 +212,14 @@ def _read_html(path, raw):
 
     text = decode(raw, path, _html_charset(raw))
     soup = BeautifulSoup(text, "html.parser")
+    # menus: lists whose every entry is a link
+    for lst in soup.find_all(["ul", "ol"]):
+        entries = lst.find_all("li", recursive=False)
+        if entries and all(li.find("a") is not None and
+                           li.get_text(strip=True) == "".join(a.get_text(strip=True)
+                                                              for a in li.find_all("a"))
+                           for li in entries):
+            lst.decompose()
     body = None
     for sel in CONTENT_SELECTORS:
         found = [n for n in soup.select(sel) if _cjk_count(n.get_text()) >= 50]

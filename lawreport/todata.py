@@ -556,7 +556,8 @@ def _data_yaml(ex, org, year, outline_name, match, figs):
     body.line("  parts:")
     for p in doc.parts:
         key = specs[p.key]
-        body.line(f"    {key}:")
+        empty = not (p.intro or p.items or p.sections)
+        body.line(f"    {key}:" + (" {}" if empty else ""))
         if p.intro:
             body.text(6, "intro", templatize(p.intro.text, year, figs, key))
         if p.items:

@@ -234,8 +234,10 @@ def check_data(data, catalog, outline=None):
             elif spec.key in data.parts and not (data.parts[spec.key].areas or
                                                  data.parts[spec.key].intro or
                                                  data.parts[spec.key].items):
-                add("error", f"narrative.parts.{spec.key}", f"part '{spec.key}' is empty",
-                    "write its areas and items, or remove it if the outline allows")
+                add("warning", f"narrative.parts.{spec.key}",
+                    f"part '{spec.key}' has no text: only its heading is printed",
+                    "write its intro, items or areas, or remove it if the outline allows",
+                    zh=f"第 {spec.key} 部分只有标题，没有内容")
 
     # placeholders
     known = set(catalog.indicators) | set(CONTEXT_NAMES)

@@ -338,3 +338,38 @@ def test_document_nodes_say_where_they_come_from():
     assert item.where == "一、（一）3." and item.line > 1
     assert doc.date == "2021年12月30日" and doc.signature == "运城市科学技术局"
     assert [p.kind for p in doc.parts] == ["measures", "shortcomings", "leadership", "plan"]
+
+
+# -- any text: a tree or a clear refusal, never a crash ----------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_PIECES = ["一、", "二、", "（一）", "(二)", "1.", "2、", "（1）", "①", "报告", "局", "。", "，",
+           "：", "2021年", "12月30日", "233次", "100%", "《条例》", "“", "”", "{", "}", " ",
+           "　", "\n", "\n\n", "加强法治建设", "存在的问题", "工作计划", "第一责任人", "\ufffd",
+           "索引号：1", "字号：大 中 小", "某某县司法局", "#", "- ", ": ", "'", '"', "|",
+           ">", "&", "*", "!", "\\", "\t", "<b>", "1.5万元", "第3期", "〔2021〕3号",
+           "2022年3月1日", "（", "）", "二〇二二年一月八日", "x" * 30]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                  HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(_PIECES), max_size=80))
+def test_any_text_gives_a_tree_or_a_clear_refusal(tmp_path, pieces):
+    """Whatever the text, extract writes a draft that validates, or refuses it with an
+    InputError that is not its own failure to write valid data."""
+    import uuid
+
+    from lawreport.exceptions import InputError
+    from lawreport.todata import extract_to_data
+
+    p = tmp_path / f"{uuid.uuid4().hex}.txt"
+    p.write_text("".join(pieces), encoding="utf-8")
+    data = tmp_path / uuid.uuid4().hex
+    try:
+        read_document(p)
+        extract_to_data(p, "any-dept", year=2021, data_dir=data)
+    except InputError as exc:
+        assert "does not validate" not in str(exc), str(exc)
+        assert not data.exists() or not any(data.rglob("*.yaml"))
