@@ -316,7 +316,9 @@ class _Writer:
             return
         if d.is_chart:
             p = self.doc.add_paragraph(style="Figure")
-            p.add_run().add_picture(io.BytesIO(d.png), width=Mm(140))
+            # 116 dpi, as in the PDF: a full-width chart (640 px) is 140 mm wide
+            px = int.from_bytes(d.png[16:20], "big")  # the PNG header's width
+            p.add_run().add_picture(io.BytesIO(d.png), width=Mm(min(140, px / 116 * 25.4)))
             self.para(d.caption, "Caption")
             return
         cap = self.para(d.caption, "Caption")
