@@ -172,13 +172,14 @@ def _data_dir(folder):
     return (folder.parent.parent / prov["parameters"]["data_dir"]).resolve()
 
 
-def test_formats_in_another_order_change_nothing(built_formats):
-    import lawreport
+def test_formats_in_any_order_are_one_build_key():
+    """The build key holds the formats in one order: asking for the same set another
+    way finds the last build unchanged."""
+    from lawreport.pipeline import check_formats
 
-    r = lawreport.build(_data_dir(built_formats), SAMPLE_ORG, SAMPLE_YEAR,
-                        built_formats.parent.parent, notebooks_dir=ROOT / "notebooks",
-                        formats="pdf,docx,html")
-    assert r.status == "unchanged"
+    assert check_formats("pdf,docx,html")[0] == ("html", "docx", "pdf")
+    assert check_formats(["docx", " PDF "])[0] == ("docx", "pdf")
+    assert check_formats("html")[0] == ("html",)
 
 
 def test_rebuild_gives_the_same_bytes(built_formats, tmp_path):
