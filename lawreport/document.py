@@ -238,19 +238,18 @@ def from_loaded(loaded):
                     label=heading_label(numbering["part"], number), number=number,
                     intro=item(text.intro, "", f"{pw}.intro") if text.intro else None,
                     where=pw, line=text.line)
-        n_item = 0
+        counter = [0]  # the item number, continuous or per area
 
-        def label_item():
-            nonlocal n_item
-            n_item += 1
-            return "" if spec.items == "none" else heading_label(numbering["item"], n_item)
+        def label_item(spec=spec, numbering=numbering, counter=counter):
+            counter[0] += 1
+            return "" if spec.items == "none" else heading_label(numbering["item"], counter[0])
 
         part.items = [item(it, label_item(), f"{pw}.items.{j}")
                       for j, it in enumerate(text.items)]
         exhibits = placed.get(spec.key, [])
         for i, area in enumerate(text.areas, start=1):
             if spec.items == "per_area":
-                n_item = 0
+                counter[0] = 0
             heading = area.title if area.title is not None else spec.area(area.key).heading
             aw = f"{pw}.areas.{i - 1}"
             sec = Section(heading=r(heading), label=heading_label(numbering["area"], i),

@@ -123,7 +123,7 @@ def round_trip(tmp_path_factory):
     make_pdf(tmp / "webcopy.pdf", tmp)
     data, out = tmp / "data", tmp / "out"
     logs = {}
-    for slug, (src, _pub, year) in CASES.items():
+    for slug, (src, _pub, _year) in CASES.items():
         src = src if src.__class__ is not str else tmp / src
         r = run_cli("extract", src, "--org", slug, "--data", data)
         assert r.returncode == 0, r.stderr
