@@ -179,6 +179,10 @@ def _doc_defaults(doc):
         sp = ppr.find(_qn("w:spacing"))
         if sp is not None:
             ppr.remove(sp)
+    # python-docx's template reads East Asian theme fonts as Japanese
+    lang = doc.settings.element.find(_qn("w:themeFontLang"))
+    if lang is not None:
+        lang.set(_qn("w:eastAsia"), "zh-CN")
     # no style falls back on a theme font (theirs would win over w:eastAsia)
     for rfonts in styles.iter(_qn("w:rFonts")):
         _strip_theme_fonts(rfonts)
@@ -446,10 +450,14 @@ def _core_properties(doc, tree):
 
 
 def _clear_body(doc):
+    """Empty the starting document: its text, and the thumbnail picturing it."""
     body = doc.element.body
     for child in list(body):
         if child.tag != _qn("w:sectPr"):
             body.remove(child)
+    rels = doc.part.package.rels
+    for rid in [rid for rid, rel in rels.items() if rel.reltype.endswith("/thumbnail")]:
+        rels.pop(rid)
 
 
 def _fixed_zip(raw):

@@ -104,6 +104,8 @@ def test_fonts_by_level_set_as_east_asian_fonts(word, parts):
     assert b"Theme=" not in parts["word/styles.xml"].replace(b"cstheme", b"")
     assert b"w:cstheme" not in parts["word/styles.xml"]
     assert b'w:eastAsia="zh-CN"' in parts["word/styles.xml"]
+    assert b"ja-JP" not in parts["word/settings.xml"] + parts["word/styles.xml"]
+    assert not any("thumbnail" in n for n in parts)  # no picture of another document
     # runs carry no font of their own: the styles decide (and a template's can)
     assert b"w:rFonts" not in parts["word/document.xml"]
 
