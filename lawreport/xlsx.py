@@ -257,10 +257,11 @@ class _Reader:
                                            "line": cell})
             return None
         if kind == "percent":
+            shown = format((Decimal(repr(v)) * 100).normalize(), "f")
             self.error(sheet, ref, field, f"the cell is formatted as a percentage (it holds "
-                       f"{_num_text(v)}, shown as {_num_text(Decimal(repr(v)) * 100)}%)",
+                       f"{_num_text(v)}, shown as {shown}%)",
                        "format the cell as 常规 (General) or 数值 and type the percentage "
-                       f"without %: {_num_text(Decimal(repr(v)) * 100)}")
+                       f"without %: {shown}")
         elif kind == "date":
             shown = v.date().isoformat() if isinstance(v, _dt.datetime) else str(v)
             self.error(sheet, ref, field, f"expected a number, the cell holds a date ({shown})",
@@ -602,6 +603,11 @@ _HINTS = (
      r"write the id with its group: \1.\2"),
     (re.compile(r"add 'narrative: parts: (\S+):' with its areas and items"),
      r"add rows with part \1 to the sheet 正文"),
+    (re.compile(r"or write 'title: <heading>' for an area of your own"),
+     "or, for an area of your own, leave area empty and write its heading in the title "
+     "column"),
+    (re.compile(r"write 'title: <heading>' instead"),
+     "leave area empty and write the heading in the title column"),
     (re.compile(r"rename the file to (\d{4})\.yaml"), r"rename the file to \1.xlsx"),
     (re.compile(r"the file name (\d{4})\.yaml"), r"the file name \1.xlsx"),
     (re.compile(r"write (slug|year): (\S+), or"), r"write \2 in 基本信息 (\1), or"),
