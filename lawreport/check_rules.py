@@ -235,7 +235,17 @@ def rule_dates(s, emit):
                 if y != year + 1:
                     emit("date.year", u, detail=f"下一年度安排写作 {y} 年，应为 {year + 1} 年",
                          hint=f"改为 {year + 1} 年", quote=quote_at(u.text, m.start(), m.end()))
+        elif u.kind == "intro" and u.part is not None and u.part.kind == "plan":
+            m = re.match(r"\s*((?:19|20)\d{2})\s*年(?!度?报告)", u.text)
+            if m and int(m.group(1)) != year + 1:
+                emit("date.year", u, detail=f"下一年度安排写作 {m.group(1)} 年，应为 {year + 1} 年",
+                     hint=f"改为 {year + 1} 年", quote=quote_at(u.text, m.start(1), m.end()))
         elif u.kind == "preamble":
+            m = re.match(r"\s*((?:19|20)\d{2})\s*年(?:以来|度|，|,|我)", u.text)
+            if m and int(m.group(1)) != year:
+                emit("date.year", u, detail=f"导语开头写 {m.group(1)} 年，报告所述为 {year} 年度",
+                     hint=f"核对年份，改为 {year} 年", quote=quote_at(u.text, m.start(1), m.end()))
+                continue
             for m in re.finditer(r"现将[^。：:]{0,30}?报告如下", u.text):
                 for y, ym in _years_in(m.group(0))[:1]:
                     if y != year:
@@ -396,7 +406,8 @@ def quantities(doc_units, phrases):
             clause = u.text[clause_start + 1:m.end()]
             if re.search(r"上年|去年|同比|较|比|增长|下降|减少|增加|\d{4}\s*年|第", clause):
                 continue
-            out.append((key, float(m.group(2)), m.group(3), u, m.span()))
+            unit = "人" if m.group(3) == "名" else m.group(3)  # 10人, 10名: one unit
+            out.append((key, float(m.group(2)), unit, u, m.span()))
     return out
 
 

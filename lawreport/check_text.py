@@ -46,6 +46,16 @@ def rule_repeats(s, emit):
                     emit("text.repeat", u, phrase=core, quote=quote_at(text, i, i + len(piece)))
                 seen.add(core)
                 pos = text.find(piece, pos) + len(piece) + 1 if piece else pos + 1
+        # a title repeated in a run of titles: 《宪法》《民法典》《宪法》
+        for run in re.finditer(r"(?:《[^《》]{1,40}》[、和及与]?){2,}", text):
+            titles = re.findall(r"《[^《》]{1,40}》", run.group(0))
+            seen_t = set()
+            for t in titles:
+                if t in seen_t:
+                    i = text.find(t, run.start() + run.group(0).find(t) + 1)
+                    emit("text.repeat", u, phrase=t, quote=quote_at(text, i, i + len(t)))
+                    break
+                seen_t.add(t)
         # doubled words, and a verb said twice in one short clause (进行对…进行)
         for m in re.finditer(rf"([{HAN}]{{2,6}})\1", text):
             w = m.group(1)
@@ -137,8 +147,9 @@ def rule_names(s, emit):
                     if w[-1] != name[-1] or len(w) != len(name):
                         continue
                     before = text[a - 1] if a > 0 else ""
-                    if before and _HAN.match(before) and not _ORG_AFTER.match(text[b:]):
-                        continue
+                    if w[0] != name[0] and before and _HAN.match(before) \
+                            and not _ORG_AFTER.match(text[b:]):
+                        continue  # 慧城市 in 智慧城市: another word, not the name
                 if any(a < hb and ha < b for ha, hb, _n, _w in hits):
                     continue
                 hits.append((a, b, name, w))

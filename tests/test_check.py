@@ -218,12 +218,28 @@ def _doc(*texts, year=2022, date="2023年2月1日"):
     ("一是加强学习，二是强化培训，四是完善制度。", "text.numbering"),
     ("截止目前已完成评查。", "text.jiezhi"),
     ("截止日期为6月30日。", None),
+    ("学习《宪法》《民法典》《宪法》等法律法规。", "text.repeat"),
+    ("在河冬市开展普法宣传。", "text.name"),
+    ("推进智慧城市建设。", None),
 ])
 def test_rules_on_a_document_built_by_hand(text, rule):
     from lawreport.check import check_document
 
     found = check_document(_doc(text), "hand.txt")
     assert [f.rule for f in found] == ([rule] if rule else []), [f.format() for f in found]
+
+
+def test_a_year_copied_from_last_years_report():
+    from lawreport.check import check_document
+
+    doc = _doc("依法开展工作。")
+    doc.preamble = Item("2021年，我局认真落实法治政府建设各项任务。", where="preamble")
+    found = check_document(doc, "hand.txt")
+    assert [f.rule for f in found] == ["date.year"] and "2021" in found[0].message
+    doc = _doc("依法开展工作。")
+    doc.parts[-1].intro = Item("2022年，我局将继续推进依法行政。", where="四、导语")
+    found = check_document(doc, "hand.txt")
+    assert [f.rule for f in found] == ["date.year"] and "2023" in found[0].message
 
 
 def test_numbering_that_skips_repeats_or_mixes_levels():
