@@ -9,7 +9,6 @@ of the change rounded 四舍五入 (half up) to one decimal; a percentage change
 from __future__ import annotations
 
 import os
-import re
 
 from .findings import Finding
 from .narrative import format_value, parse_placeholders, round_half_up
@@ -19,18 +18,16 @@ __all__ = ["earlier_files", "load_history", "change_wording", "check_history",
 
 
 def earlier_files(data_path):
-    """``[(year, path)]`` of the same department's files before this one, oldest first."""
+    """``[(year, path)]`` of the same department's files before this one, oldest first
+    (YAML files and workbooks alike)."""
+    from .load import DATA_FILE, year_files
+
     folder = os.path.dirname(os.path.abspath(data_path))
-    m = re.fullmatch(r"(\d{4})\.ya?ml", os.path.basename(data_path))
+    m = DATA_FILE.fullmatch(os.path.basename(data_path))
     if not m:
         return []
     year = int(m.group(1))
-    out = []
-    for name in sorted(os.listdir(folder)):
-        n = re.fullmatch(r"(\d{4})\.ya?ml", name)
-        if n and int(n.group(1)) < year:
-            out.append((int(n.group(1)), os.path.join(folder, name)))
-    return out
+    return [(y, p) for y, p in year_files(folder) if y < year]
 
 
 def load_history(data_path, catalog):

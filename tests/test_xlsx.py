@@ -436,3 +436,21 @@ def test_convert_command_line_round_trip(cli, tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "keep one" in proc.stderr  # the folder now holds both
     assert read_document(tmp_path / "2021.yaml")[0] == read_document(src)[0]
+
+
+def test_earlier_years_in_either_format_give_the_comparisons(tmp_path, cli):
+    """A department whose years are partly workbooks: year-over-year placeholders and
+    trends see every earlier year, whatever its format."""
+    org = "demo-sfj"
+    data = tmp_path / "data"
+    shutil.copytree(SAMPLE_DATA / org, data / org)
+    shutil.copy(SAMPLE_DATA / "catalog.yaml", data)
+    for year in (2022, 2023):
+        convert(data / org / f"{year}.yaml", "xlsx", data / org / f"{year}.xlsx")
+        (data / org / f"{year}.yaml").unlink()
+    loaded = lawreport.api.load_year(data, org, 2023)
+    assert sorted(loaded.history) == [2021, 2022]
+    yaml_loaded = lawreport.api.load_year(SAMPLE_DATA, org, 2023)
+    assert _model(loaded.previous) == _model(yaml_loaded.previous)
+    proc = cli("validate", data)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
