@@ -45,6 +45,17 @@ def check_formats(formats, docx_template=None):
                              "a reference .docx whose styles the report should use)")
         if "docx" not in asked:
             raise InputError("--docx-template is for the Word file: add docx to --format")
+        import zipfile
+
+        import docx
+        from docx.opc.exceptions import PackageNotFoundError
+
+        try:
+            docx.Document(docx_template)
+        except (ValueError, KeyError, zipfile.BadZipFile, PackageNotFoundError) as exc:
+            raise InputError(f"not a Word document: {docx_template} ({exc}); give a .docx "
+                             "(a .dotx or .doc: open it in Word or WPS and save as .docx)"
+                             ) from None
     return tuple(f for f in FORMATS if f in asked), docx_template
 
 

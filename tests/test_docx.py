@@ -240,6 +240,7 @@ def test_template_styles_are_used(tmp_path):
     (["--format", "html,word"], "unknown format word"),
     (["--format", "html,docx", "--docx-template", "missing.docx"], "Word template not found"),
     (["--format", "pdf", "--docx-template", __file__], "add docx to --format"),
+    (["--format", "docx", "--docx-template", __file__], "not a Word document"),
 ])
 def test_build_refuses_bad_format_options(cli, tmp_path, args, message):
     from conftest import SAMPLE_DATA
