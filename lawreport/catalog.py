@@ -6,8 +6,12 @@ it; ``load_outline(name_or_path)`` reads one outline.
 
 from __future__ import annotations
 
+import copy
+import dataclasses
+import hashlib
 import os
 import re
+import threading
 from importlib import resources
 
 import yaml
@@ -110,7 +114,20 @@ def _check(cat):
 
 
 def load_catalog(extra=()):
-    """Load the shipped catalogue, then merge each file of ``extra`` over it."""
+    """Load the shipped catalogue, then merge each file of ``extra`` over it.
+
+    Kept per process, keyed by the files' paths and bytes: a second call on
+    unchanged files costs a read of the files and gives its own copy.
+    """
+    extra = [os.fspath(p) for p in extra]
+    with resources.as_file(_package_file("indicators.yaml")) as p:
+        key = _files_key("catalog", [os.fspath(p), *extra])
+    if key is None:  # a file is missing: say so as always
+        return _load_catalog(extra)
+    return _cached(key, lambda: _load_catalog(extra))
+
+
+def _load_catalog(extra):
     cat = Catalog()
     with resources.as_file(_package_file("indicators.yaml")) as p:
         _merge_file(cat, p)
@@ -131,7 +148,61 @@ def load_outline(name, base_dir=None):
     """Load a shipped outline by name, or an outline file by path.
 
     A relative path is taken relative to ``base_dir`` (the data file's folder).
+    Kept per process like :func:`load_catalog`.
     """
+    if name in shipped_outlines():
+        with resources.as_file(_package_file("outlines", f"{name}.yaml")) as p:
+            key = _files_key("outline", [os.fspath(p)], name)
+    else:
+        path = name if os.path.isabs(name) or base_dir is None else os.path.join(base_dir, name)
+        key = _files_key("outline", [path], name, base_dir)
+    if key is None:
+        return _load_outline(name, base_dir)
+    return _cached(key, lambda: _load_outline(name, base_dir))
+
+
+#: Catalogues and outlines read in this process: key of their files → object.
+_LOADED = {}
+_LOADED_LOCK = threading.Lock()
+
+
+def _files_key(what, paths, *more):
+    """A key naming ``paths`` by name and content, or None if one cannot be read."""
+    key = [what, os.getcwd(), *more]
+    for path in paths:
+        try:
+            with open(path, "rb") as fh:
+                key += [path, hashlib.sha256(fh.read()).digest()]
+        except (OSError, ValueError):
+            return None
+    return tuple(key)
+
+
+def _cached(key, load):
+    with _LOADED_LOCK:
+        obj = _LOADED.get(key)
+    if obj is None:
+        obj = load()
+        with _LOADED_LOCK:
+            if len(_LOADED) >= 64:
+                _LOADED.clear()
+            _LOADED[key] = obj
+    return _fresh(obj)
+
+
+def _fresh(obj):
+    """A copy of ``obj`` whose dict, list and set fields are copies too."""
+    new = copy.copy(obj)
+    names = ([f.name for f in dataclasses.fields(obj)] if dataclasses.is_dataclass(obj)
+             else list(vars(obj)))
+    for name in names:
+        value = getattr(obj, name)
+        if isinstance(value, (dict, list, set)):
+            object.__setattr__(new, name, copy.copy(value))
+    return new
+
+
+def _load_outline(name, base_dir):
     if name in shipped_outlines():
         ref = _package_file("outlines", f"{name}.yaml")
         with resources.as_file(ref) as p:

@@ -10,19 +10,29 @@ Aliases are never expanded: each ``*name`` becomes a node of its own, located
 where it is written, and is refused there, so an exponential alias bomb costs
 no more than its text. Nesting is bounded (:data:`MAX_DEPTH`), so a deeply
 nested file is refused at its line instead of exhausting the stack.
+
+Speed: the events come from LibYAML's C parser when PyYAML has it (it gives the
+same events with the same line marks as the pure-Python one), and only a file
+that LibYAML refuses is parsed again by the pure-Python parser, whose messages
+the findings explain. Each file is parsed once per process: the result is
+kept, keyed by the file's path and bytes, and every caller gets its own copy
+of the containers.
 """
 
 from __future__ import annotations
 
 import codecs
+import hashlib
 import os
 import re
+import threading
+from collections import OrderedDict
 
 import yaml
 
 from .findings import Finding
 
-__all__ = ["Scalar", "read_yaml", "MAX_BYTES", "MAX_DEPTH"]
+__all__ = ["Scalar", "read_yaml", "clear_cache", "MAX_BYTES", "MAX_DEPTH"]
 
 #: Data files are a few kilobytes; anything past this is refused unread.
 MAX_BYTES = 2 * 1024 * 1024
@@ -59,7 +69,7 @@ class _TooDeep(Exception):
         self.mark = mark
 
 
-class _Loader(yaml.SafeLoader):
+class _Composing:
     """The safe composer, with aliases kept as nodes of their own and bounded nesting.
 
     An alias becomes a :class:`yaml.ScalarNode` with an ``alias`` attribute
@@ -68,9 +78,7 @@ class _Loader(yaml.SafeLoader):
     duplicate anchors are no YAML error: :func:`_walk` refuses them all.
     """
 
-    def __init__(self, stream):
-        super().__init__(stream)
-        self._depth = 0
+    _depth = 0
 
     def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
@@ -96,6 +104,37 @@ class _Loader(yaml.SafeLoader):
             self._depth -= 1
         node.anchor = event.anchor
         return node
+
+
+class _Loader(_Composing, yaml.SafeLoader):
+    """Pure-Python scanner and parser: the reference, and the messages of findings."""
+
+
+try:
+    from yaml.cyaml import CParser as _CParser
+except ImportError:  # PyYAML built without LibYAML
+    _CParser = None
+if _CParser is not None:
+    class _FastLoader(_Composing, yaml.composer.Composer, _CParser, yaml.resolver.Resolver):
+        """LibYAML's scanner and parser (C) under the same Python composer."""
+
+        def __init__(self, stream):
+            _CParser.__init__(self, stream)
+            yaml.composer.Composer.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
+else:
+    _FastLoader = None
+
+#: Text on which LibYAML and the pure-Python parser disagree: LibYAML takes a tab
+#: where YAML allows none, and places an empty value at the very end of a text
+#: without a final line break one line further. Such a text is read by the
+#: pure-Python parser alone (data files end with a line break and hold no tabs).
+_FAST_PARSER_DIFFERS = re.compile("\t|[^\n]\\Z", re.S)
+
+#: Parsed files of this process: (path, sha256 of the bytes) → (tree, lines, findings).
+_CACHE = OrderedDict()
+_CACHE_SIZE = 64
+_CACHE_LOCK = threading.Lock()
 
 
 def _decode(raw, path):
@@ -269,6 +308,83 @@ def _yaml_error_finding(exc, path, text):
     return Finding("error", path, line, "", msg, hint)
 
 
+def _compose(text, loader):
+    """The node tree of ``text`` (None for an empty document) with ``loader``."""
+    return yaml.compose(text, Loader=loader)
+
+
+def _parse(text, path):
+    """(tree, lines, findings) of decoded ``text``, LibYAML first."""
+    if _FastLoader is not None and not _FAST_PARSER_DIFFERS.search(text):
+        try:
+            node = _compose(text, _FastLoader)
+        except Exception:  # noqa: BLE001  (the pure parser says what is wrong)
+            pass
+        else:
+            return _tree_of(node, path)
+    try:
+        node = _compose(text, _Loader)
+    except yaml.YAMLError as exc:
+        raise _Fail(_yaml_error_finding(exc, path, text)) from None
+    except _TooDeep as exc:
+        raise _Fail(Finding(
+            "error", path, exc.mark.line + 1, "",
+            f"the data nests more than {MAX_DEPTH} levels deep here",
+            "a data file needs a few levels (figures → group → figure); check the "
+            "indentation and the brackets")) from None
+    except RecursionError:
+        raise _Fail(Finding("error", path, None, "", "the YAML nests too deeply",
+                            "flatten the structure")) from None
+    return _tree_of(node, path)
+
+
+def _tree_of(node, path):
+    if node is None:
+        return None, {}, [Finding("error", path, None, "",
+                                  "the file holds no data (only comments or blank lines)",
+                                  "write the department's data in it (see "
+                                  "docs/data-format.md)")]
+    lines, findings = {}, []
+    tree = _walk(node, "", path, lines, findings)
+    return tree, lines, findings
+
+
+def _copy(tree):
+    """A copy of the containers of ``tree`` (scalars are shared: nobody changes them)."""
+    if isinstance(tree, dict):
+        return {k: _copy(v) for k, v in tree.items()}
+    if isinstance(tree, list):
+        return [_copy(v) for v in tree]
+    return tree
+
+
+def _cached_parse(text, path):
+    key = (path, hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest())
+    with _CACHE_LOCK:
+        hit = _CACHE.get(key)
+        if hit is not None:
+            _CACHE.move_to_end(key)
+    if hit is None:
+        try:
+            hit = ("ok", _parse(text, path))
+        except _Fail as f:
+            hit = ("fail", f.finding)
+        with _CACHE_LOCK:
+            _CACHE[key] = hit
+            while len(_CACHE) > _CACHE_SIZE:
+                _CACHE.popitem(last=False)
+    if hit[0] == "fail":
+        raise _Fail(hit[1])
+    tree, lines, findings = hit[1]
+    return _copy(tree), dict(lines), list(findings)
+
+
+def clear_cache():
+    """Forget the files parsed so far in this process."""
+    with _CACHE_LOCK:
+        _CACHE.clear()
+
+
 def read_yaml(path, *, text=None, max_bytes=MAX_BYTES):
     """Read one YAML file.
 
@@ -293,32 +409,12 @@ def read_yaml(path, *, text=None, max_bytes=MAX_BYTES):
             with open(path, "rb") as fh:
                 raw = fh.read()
             text = _decode(raw, path)
-        try:
-            node = yaml.compose(text, Loader=_Loader)
-        except yaml.YAMLError as exc:
-            raise _Fail(_yaml_error_finding(exc, path, text)) from None
-        except _TooDeep as exc:
-            raise _Fail(Finding(
-                "error", path, exc.mark.line + 1, "",
-                f"the data nests more than {MAX_DEPTH} levels deep here",
-                "a data file needs a few levels (figures → group → figure); check the "
-                "indentation and the brackets")) from None
-        except RecursionError:
-            raise _Fail(Finding("error", path, None, "", "the YAML nests too deeply",
-                                "flatten the structure")) from None
+        return _cached_parse(text, path)
     except OSError as exc:
         return None, {}, [Finding("error", path, None, "", f"cannot read the file: "
                                   f"{exc.strerror or exc}", "check the path")]
     except _Fail as f:
         return None, {}, [f.finding]
-    if node is None:
-        return None, {}, [Finding("error", path, None, "",
-                                  "the file holds no data (only comments or blank lines)",
-                                  "write the department's data in it (see "
-                                  "docs/data-format.md)")]
-    lines, findings = {}, []
-    tree = _walk(node, "", path, lines, findings)
-    return tree, lines, findings
 
 
 def _refused(node):
