@@ -203,3 +203,25 @@ def test_rebuild_gives_the_same_bytes(built_formats, tmp_path):
     assert not (folder / "report.pdf").exists() and not (folder / "report.docx").exists()
     prov = json.loads((folder / "provenance.json").read_text(encoding="utf-8"))
     assert prov["formats"] == ["html"]
+
+
+def test_lead_bold_and_a_report_without_signature():
+    import io
+
+    from lawreport.document import Document, Item, Part
+    from lawreport.pdf_writer import pdf_bytes
+
+    part = Part(key="plan", kind="plan", heading="工作安排", label="一、", number=1,
+                items=[Item("推进依法行政。", "1. ", lead="一是加强领导。")])
+    tree = Document(title="某某局2022年法治政府建设年度报告", org_name="某某局",
+                    year=2022, parts=[part])
+    data = pdf_bytes(tree)
+    assert data == pdf_bytes(tree)
+    with pdfplumber.open(io.BytesIO(data)) as doc:
+        chars = doc.pages[0].chars
+        text = "".join(c["text"] for c in chars)
+        assert "一是加强领导。推进依法行政。" in text.replace(" ", "")
+        assert text.count("某某局") == 1  # in the title only: no signature, no date
+        lead = next(c for c in chars if c["text"] == "是")
+        body = next(c for c in chars if c["text"] == "推")
+        assert "Bold" in lead["fontname"] and "Bold" not in body["fontname"]
