@@ -168,11 +168,11 @@ _LOADED_LOCK = threading.Lock()
 
 def _files_key(what, paths, *more):
     """A key naming ``paths`` by name and content, or None if one cannot be read."""
-    key = [what, os.getcwd(), *more]
+    key = [what, *more]
     for path in paths:
         try:
             with open(path, "rb") as fh:
-                key += [path, hashlib.sha256(fh.read()).digest()]
+                key += [path, os.path.abspath(path), hashlib.sha256(fh.read()).digest()]
         except (OSError, ValueError):
             return None
     return tuple(key)
