@@ -574,13 +574,20 @@ vertical-align:top;text-align:left}th{background:#f3f3f3}.error{color:#b00020}
 small{color:#666}"""
 
 
+def _at(line):
+    """第 N 行 of a text file, or a workbook's sheet!cell."""
+    if not line:
+        return ""
+    return f" 第 {line} 行" if isinstance(line, int) else f" {line}"
+
+
 def check_page_html(result, title=None, report_href="report.html"):
     """A small self-contained page listing one report's findings (no scripts)."""
     counts = result.counts()
     title = title or f"{result.org} {result.year} 报告核查"
     rows = []
     for i, f in enumerate(result.findings, 1):
-        place = os.path.basename(f.file) + (f" 第 {f.line} 行" if f.line else "")
+        place = os.path.basename(f.file) + _at(f.line)
         extra = f.where + (f"（{f.place}）" if f.place else "")
         if f.outline:
             extra += f"；提纲 {os.path.basename(f.outline)}"
