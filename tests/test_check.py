@@ -295,3 +295,16 @@ def test_demo_plan_follow_through():
     plan = [f for f in found if f.rule == "plan.followup"]
     assert len(plan) == 1 and "合法性审核" in plan[0].message
     assert "2021.yaml" in plan[0].where
+
+
+def test_a_workbook_is_checked_like_its_yaml(tmp_path, capsys):
+    pytest.importorskip("openpyxl")
+    book = tmp_path / "yuncheng-kjj" / "2021.xlsx"
+    book.parent.mkdir()
+    if main(["convert", SAMPLE, "--to", "xlsx", "--out", str(book)]) != 0:
+        pytest.skip("no workbook writer")
+    capsys.readouterr()
+    found = check_path(str(book)).findings
+    names = [f for f in found if f.rule == "text.name"]
+    assert len(names) == 1 and "过城市" in names[0].message
+    assert isinstance(names[0].line, str) and "!" in names[0].line  # sheet!cell
