@@ -34,7 +34,7 @@ import re
 import unicodedata
 import zipfile
 
-__all__ = ["write_docx", "docx_bytes", "FONTS", "LINE_PITCH_TWIPS"]
+__all__ = ["write_docx", "docx_bytes", "signature_lines", "FONTS", "LINE_PITCH_TWIPS"]
 
 FONTS = {
     "title": "方正小标宋简体",
@@ -269,6 +269,19 @@ def _text_width(text):
     return sum(1 if unicodedata.east_asian_width(c) in "FW" else 0.5 for c in text)
 
 
+def signature_lines(signature, date):
+    """``[(text, characters from the right)]`` of the signature and the date of a
+    document without a seal (GB/T 9704-2012 7.3.5.2): the signature two characters from
+    the right, the date below it starting two characters further right; when the date
+    is the longer, it keeps two characters and the signature moves left."""
+    if signature and date:
+        ws, wd = _text_width(signature), _text_width(date)
+        if 2 + wd <= ws:
+            return [(signature, 2), (date, 2 + ws - 2 - wd)]
+        return [(signature, 2 + (2 + wd - ws)), (date, 2)]
+    return [(x, 2) for x in (signature, date) if x]
+
+
 def _right_indent(p, chars):
     ppr = p._p.get_or_add_pPr()
     old = ppr.find(_qn("w:ind"))
@@ -386,21 +399,10 @@ class _Writer:
                 self.drawing(d)
 
     def closing(self, tree):
-        """Signature two characters from the right, the date below it two characters
-        further right; when the date is the longer, it keeps two characters and the
-        signature moves left (GB/T 9704-2012 7.3.5.2, without a seal)."""
-        sig, date = tree.signature, tree.date
-        if sig and date:
-            ws, wd = _text_width(sig), _text_width(date)
-            if 2 + wd <= ws:
-                r_sig, r_date = 2, 2 + ws - 2 - wd
-            else:
-                r_sig, r_date = 2 + (2 + wd - ws), 2
-            _right_indent(self.para(sig, "Signature"), r_sig)
-            _right_indent(self.para(date, "Date"), r_date)
-        elif sig or date:
-            p = self.para(sig or date, "Signature")
-            _right_indent(p, 2)
+        """Signature and date as :func:`signature_lines` places them."""
+        lines = signature_lines(tree.signature, tree.date)
+        for n, (text, chars) in enumerate(lines):  # the first a line below the body
+            _right_indent(self.para(text, "Signature" if n == 0 else "Date"), chars)
 
     def appendix(self):
         if self.drawings is None:

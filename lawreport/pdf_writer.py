@@ -29,22 +29,12 @@ CHAR_PT = 15.79  # one 3号 character on the 28-character grid
 
 
 def _closing_html(tree):
-    """Signature two characters from the right, the date below it two characters
-    further right (or two from the right when it is the longer) — as the Word writer."""
-    from .docx_writer import _text_width
+    """Signature and date placed as in the Word file (``signature_lines``)."""
+    from .docx_writer import signature_lines
 
-    sig, date = tree.signature, tree.date
-    if not (sig or date):
+    lines = signature_lines(tree.signature, tree.date)
+    if not lines:
         return ""
-    if sig and date:
-        ws, wd = _text_width(sig), _text_width(date)
-        if 2 + wd <= ws:
-            pads = [2, 2 + ws - 2 - wd]
-        else:
-            pads = [2 + (2 + wd - ws), 2]
-        lines = list(zip([sig, date], pads))
-    else:
-        lines = [(sig or date, 2)]
     return ('<footer class="lr-signature">' + "".join(
         f'<p style="padding-right: {pad * CHAR_PT:.2f}pt">{html.escape(text)}</p>'
         for text, pad in lines) + "</footer>")
