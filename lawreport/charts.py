@@ -90,8 +90,14 @@ def _despine(ax):
 
 
 def png_bytes(fig):
-    """A figure as PNG bytes with fixed metadata: the same figure gives the same bytes."""
+    """A figure as PNG bytes with fixed metadata: the same figure gives the same bytes.
+
+    The figure is laid out once (``tight_layout``) and drawn once: the layout
+    engine that ``tight_layout`` leaves behind would make ``savefig`` draw the
+    whole figure a second time, for a layout that is already done.
+    """
     fig.tight_layout()
+    fig.set_layout_engine(None)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=100, metadata={"Software": None})
     return buf.getvalue()

@@ -94,3 +94,28 @@ def test_five_charts_in_html(built_formats):
     alts = re.findall(r'<img[^>]*alt="([^"]*)"', html)
     assert len(alts) == 5
     assert "“互联网+监管”完成情况（%）" in alts and "2021年主要数据" in alts
+
+
+@pytest.mark.parametrize("kind", ["bar", "pie"])
+def test_a_chart_is_drawn_once_and_looks_the_same(monkeypatch, kind):
+    """tight_layout's leftover layout engine would make savefig draw a second time."""
+    import io
+
+    from matplotlib.figure import Figure
+
+    from lawreport import charts
+
+    def two_passes(fig):  # the layout engine left in place: savefig lays out again
+        fig.tight_layout()
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=100, metadata={"Software": None})
+        return buf.getvalue()
+
+    draws = []
+    draw = Figure.draw
+    monkeypatch.setattr(Figure, "draw", lambda self, r: draws.append(1) or draw(self, r))
+    png = chart_png(_table(), "标题", kind)
+    assert len(draws) == 1
+    monkeypatch.setattr(charts, "png_bytes", two_passes)
+    assert chart_png(_table(), "标题", kind) == png
+    assert len(draws) == 3
