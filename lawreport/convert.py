@@ -286,12 +286,13 @@ def write_yaml(doc, path, catalog=None, header=()):
     os.replace(tmp, path)
 
 
-def write_document(doc, path, fmt, catalog=None, header=()):
-    """Write a plain document as ``fmt`` (yaml or xlsx)."""
+def write_document(doc, path, fmt, catalog=None, header=(), outline=None):
+    """Write a plain document as ``fmt`` (yaml or xlsx); ``outline`` gives a workbook
+    the headings of its parts and areas as cell notes."""
     if fmt == "xlsx":
         from .xlsx import write_xlsx
 
-        write_xlsx(doc, path, catalog)
+        write_xlsx(doc, path, catalog, outline)
     else:
         write_yaml(doc, path, catalog, header)
 
@@ -306,6 +307,16 @@ def _catalog_for(path):
         return load_catalog(catalog_files_for(os.path.dirname(folder), (),
                                               os.path.basename(folder)))
     except CatalogError:
+        return None
+
+
+def _outline_for(doc, path):
+    from .catalog import load_outline
+    from .exceptions import CatalogError
+
+    try:
+        return load_outline(doc.get("outline") or "", os.path.dirname(os.path.abspath(path)))
+    except (CatalogError, OSError, TypeError):
         return None
 
 
@@ -347,7 +358,8 @@ def convert(src, to, out, *, force=False):
     folder = os.path.dirname(os.path.abspath(out))
     os.makedirs(folder, exist_ok=True)
     write_document(doc, out, to, _catalog_for(src),
-                   header=(f"converted from {os.path.basename(src)} by lawreport convert",))
+                   header=(f"converted from {os.path.basename(src)} by lawreport convert",),
+                   outline=_outline_for(doc, src))
     back, findings = read_document(out)
     if back != doc:
         raise InputError(f"{out}: the conversion would lose data (it reads back "

@@ -140,5 +140,5 @@ def init_year(data_dir, org, year, fmt="yaml", *, outline=None, catalog_files=()
         with open(target, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
     else:
-        write_document(doc, target, fmt, catalog)
+        write_document(doc, target, fmt, catalog, outline=spec)
     return target, source

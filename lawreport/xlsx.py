@@ -659,12 +659,15 @@ def load_xlsx(path, partial=False):
 # -- writing ---------------------------------------------------------------------------
 
 
-def write_xlsx(doc, path, catalog=None):
+def write_xlsx(doc, path, catalog=None, outline=None):
     """Write a plain document (see :mod:`lawreport.convert`) as a data workbook.
 
-    The bytes depend on the content only (fixed document dates and zip times), so
-    the same data gives the same file.
+    With ``outline``, the first cell of each part and outline area carries its heading
+    as a cell note, for the analyst. The bytes depend on the content only (fixed
+    document dates and zip times), so the same data gives the same file.
     """
+    from openpyxl.comments import Comment
+
     import openpyxl
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
@@ -753,11 +756,22 @@ def write_xlsx(doc, path, catalog=None):
     roles = DataValidation(type="list", formula1='"preamble,intro,item"', allow_blank=True,
                            showErrorMessage=True, error="role：preamble、intro 或 item")
     row = 2
+    noted = set()
+
+    def note(col, key, heading):
+        if heading and key not in noted:
+            noted.add(key)
+            text.cell(row, col).comment = Comment(heading, "lawreport", width=300, height=60)
 
     def item_row(part, area, title, role, item):
         nonlocal row
         put(text, row, 1, part, text=True)
         put(text, row, 2, area, text=True)
+        if outline is not None and part is not None and outline.part(part) is not None:
+            spec = outline.part(part)
+            note(1, part, spec.heading)
+            if area is not None and spec.area(area) is not None:
+                note(2, (part, area), spec.area(area).heading)
         put(text, row, 3, title, text=True, align=wrap)
         put(text, row, 4, role, text=True)
         if isinstance(item, dict):
