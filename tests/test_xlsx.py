@@ -195,6 +195,7 @@ def test_text_in_a_number_cell_exits_2_naming_the_sheet_and_cell(workbook, cli):
     assert "Traceback" not in proc.stdout + proc.stderr
     # the placeholder using it is not reported a second time
     assert "{body_cameras}" not in proc.stdout
+    _build_refused(workbook, cli, workbook.parent.parent.parent / "out")
 
 
 def _edit(path, change):
@@ -403,13 +404,22 @@ def test_a_bad_workbook_is_refused_clearly(case, make, fragment, workbook, cli, 
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert fragment in proc.stdout and "    fix: " in proc.stdout
     assert "Traceback" not in proc.stdout + proc.stderr
-    # a build refuses it too and writes nothing
-    out = tmp_path / "out"
+    _build_refused(workbook, cli, tmp_path / "out")
+
+
+def _build_refused(workbook, cli, out):
+    """``lawreport build`` exits 2 without a traceback and leaves the previous report."""
+    old = out / SAMPLE_ORG / str(SAMPLE_YEAR) / "report.html"
+    old.parent.mkdir(parents=True)
+    old.write_bytes(b"<!doctype html><title>previous report</title>\n")
+    before = sorted(p.relative_to(out) for p in out.rglob("*"))
     proc = cli("build", "--data", workbook.parent.parent, "--org", SAMPLE_ORG, "--year",
                SAMPLE_YEAR, "--out", out)
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert "Traceback" not in proc.stdout + proc.stderr
-    assert not (out / SAMPLE_ORG).exists()
+    assert old.read_bytes() == b"<!doctype html><title>previous report</title>\n"
+    after = sorted(p.relative_to(out) for p in out.rglob("*") if ".lawreport" not in p.parts)
+    assert after == before
 
 
 def test_convert_refuses_a_bad_workbook_and_an_existing_file(workbook, cli, tmp_path):
