@@ -52,6 +52,11 @@ class CheckFinding:
     outline: str = ""  # outline file:line of a heading that comes from an outline
     source: str = ""  # where the rule comes from
 
+    def __post_init__(self):
+        # a workbook's place (sheet!cell) as its text, so findings stay plain data
+        if self.line is not None and type(self.line) is not int:
+            object.__setattr__(self, "line", str(self.line))
+
     @property
     def location(self):
         return f"{self.file}:{self.line}" if self.line else self.file
@@ -287,6 +292,15 @@ def _fill(template, fields):
         return str(template)
 
 
+def _line_key(line):
+    """Order of lines, and of a workbook's cells (数据!C9 before 数据!C10)."""
+    if isinstance(line, int):
+        return (0, "", line)
+    if not line:
+        return (0, "", 0)
+    return (1, re.sub(r"\d+", lambda m: m.group(0).zfill(8), line), 0)
+
+
 def run_rules(subject, ruleset):
     """Run every rule on ``subject``; findings sorted by line."""
     from . import check_rules as r
@@ -323,7 +337,7 @@ def run_rules(subject, ruleset):
         rule(subject, emit)
     t.rule_patterns(subject, emit, ruleset.rules)
     order = {s: i for i, s in enumerate(SEVERITIES)}
-    return sorted(out, key=lambda f: (f.line or 0, order[f.severity]))
+    return sorted(out, key=lambda f: (_line_key(f.line), order[f.severity]))
 
 
 def _subject(doc, file, units, **kw):

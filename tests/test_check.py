@@ -307,4 +307,7 @@ def test_a_workbook_is_checked_like_its_yaml(tmp_path, capsys):
     found = check_path(str(book)).findings
     names = [f for f in found if f.rule == "text.name"]
     assert len(names) == 1 and "过城市" in names[0].message
-    assert isinstance(names[0].line, str) and "!" in names[0].line  # sheet!cell
+    assert names[0].line == "正文!F15"  # sheet!cell
+    assert main(["check", "--format", "json", str(book)]) == 1
+    out = json.loads(capsys.readouterr().out)
+    assert "正文!F15" in [f["line"] for f in out["files"][0]["findings"]]
