@@ -337,11 +337,18 @@ class _Reader:
                     "insert or delete whole rows only, never columns")])
 
     def rows(self, sheet, ncols):
-        ws = self.wf[sheet]
-        for row in range(2, ws.max_row + 1):
-            if any(ws.cell(row, c).value not in (None, "") and
-                   str(ws.cell(row, c).value).strip() for c in range(1, ncols + 1)):
-                yield row
+        """The rows below the header with something in their first ``ncols`` columns.
+
+        Only the cells the file holds are looked at: a sheet formatted down to row
+        1048576 costs nothing (asking for every cell would create them all).
+        """
+        rows = set()
+        for ws in (self.wf[sheet], self.wv[sheet]):
+            for (row, col), cell in ws._cells.items():
+                if row > 1 and col <= ncols and cell.value is not None and \
+                        str(cell.value).strip():
+                    rows.add(row)
+        yield from sorted(rows)
 
     # -- sheets ------------------------------------------------------------------------
 
