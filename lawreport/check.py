@@ -584,7 +584,8 @@ _STYLE = """body{font-family:"Noto Sans CJK SC","Source Han Sans SC","Microsoft 
 max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.6;color:#222}
 table{border-collapse:collapse;width:100%}th,td{border:1px solid #ccc;padding:.3rem .5rem;
 vertical-align:top;text-align:left}th{background:#f3f3f3}.error{color:#b00020}
-.warning{color:#8a5a00}.info{color:#1f5f99}q{background:#fff6d6;quotes:none}
+.warning{color:#8a5a00}.info{color:#1f5f99}td.error,td.warning,td.info{white-space:nowrap}
+q{background:#fff6d6;quotes:none}
 small{color:#666}"""
 
 
