@@ -1,10 +1,19 @@
-"""Running part notebooks with papermill, each in a fresh ``lawreport`` kernel."""
+"""Running part notebooks with papermill, each in a fresh ``lawreport`` kernel.
+
+Kernels start through :func:`kernel_manager_class`: forked from a warm process
+(:class:`lawreport.kernel.ForkServer`) where the system allows it, started as a
+plain ``python -m lawreport.kernel`` process otherwise, or when the environment
+variable ``LAWREPORT_KERNEL_START=plain`` is set. Either way each part runs in a
+new kernel process with an empty namespace.
+"""
 
 from __future__ import annotations
 
 import os
 import re
+import sys
 import tempfile
+import threading
 import uuid
 from importlib import resources
 
@@ -15,6 +24,9 @@ __all__ = ["part_notebooks", "execute_part", "check_parameters", "kernel_manager
 
 KERNEL_NAME = "lawreport"
 _NB_NAME = re.compile(r"(\d\d)-([a-z_]+)\.ipynb")
+#: ``plain`` starts every kernel as a new interpreter; ``fork`` (default) forks it from
+#: a warm process where the system allows it.
+KERNEL_START_ENV = "LAWREPORT_KERNEL_START"
 
 
 def part_notebooks(folder):
@@ -27,18 +39,38 @@ def part_notebooks(folder):
     return out
 
 
+def fast_start_enabled():
+    """Whether kernels are forked from a warm process (unless the system cannot)."""
+    return os.environ.get(KERNEL_START_ENV, "fork").strip().lower() != "plain"
+
+
+_KERNEL_CLASSES = {}
+
+
 def kernel_manager_class():
     """A kernel manager that finds the ``lawreport`` kernelspec shipped in the package.
 
     The spec's argv starts with ``python``, which jupyter_client replaces by
     this interpreter, so a user-level kernelspec of the same name, or a
     ``python3`` kernel of another environment, cannot shadow it.
+
+    Its kernels are forked from the warm :class:`lawreport.kernel.ForkServer`
+    of this process (a provisioner of its own); where that is not available
+    (no pidfd, the server could not start, ``LAWREPORT_KERNEL_START=plain``),
+    they start the plain way, as jupyter_client's local provisioner does.
     """
+    if "manager" not in _KERNEL_CLASSES:
+        _KERNEL_CLASSES["manager"] = _make_kernel_manager_class()
+    return _KERNEL_CLASSES["manager"]
+
+
+def _make_kernel_manager_class():
     from jupyter_client import AsyncKernelManager
     from jupyter_client.kernelspec import KernelSpecManager
     from traitlets import default
 
     spec_dir = str(resources.files("lawreport").joinpath("kernelspecs"))
+    provisioner_class = _fork_provisioner_class()
 
     class LawreportKernelManager(AsyncKernelManager):
         # Kernels talk over Unix sockets with a unique path each: TCP ports picked
@@ -59,7 +91,124 @@ def kernel_manager_class():
             ksm.ensure_native_kernel = False
             return ksm
 
+        async def _async_pre_start_kernel(self, **kw):
+            if self.provisioner is None and fast_start_enabled():
+                self.kernel_id = self.kernel_id or kw.pop("kernel_id", str(uuid.uuid4()))
+                self.provisioner = provisioner_class(
+                    kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self)
+            return await super()._async_pre_start_kernel(**kw)
+
     return LawreportKernelManager
+
+
+def _fork_provisioner_class():
+    """jupyter_client's local provisioner, forking ``lawreport`` kernels where it can."""
+    import asyncio
+    import select
+    import signal
+
+    from jupyter_client.provisioning import LocalProvisioner
+
+    from .kernel import ForkServer, ForkServerUnavailable
+
+    class ForkProvisioner(LocalProvisioner):
+        """Starts a kernel by forking it from this process's fork server.
+
+        A command other than ``python -m lawreport.kernel …``, or a fork server
+        that is not available, starts the kernel the plain way. The kernel is
+        not a child of this process: it is followed through a pidfd, and
+        signalled as a process group (it leads its own session).
+        """
+
+        pidfd = None
+        server = None
+        _exit_code = None
+
+        @property
+        def has_process(self):
+            return self.process is not None or self.pidfd is not None
+
+        async def launch_kernel(self, cmd, **kwargs):
+            args = _kernel_args(cmd)
+            if args is not None:
+                try:
+                    self.server = ForkServer.shared()
+                    pid, self.pidfd = self.server.start_kernel(
+                        args, kwargs.get("env") or os.environ, kwargs.get("cwd"))
+                except ForkServerUnavailable as exc:
+                    self.log.debug("starting the kernel the plain way: %s", exc)
+                else:
+                    self.pid = self.pgid = pid
+                    self.cwd = kwargs.get("cwd") or os.getcwd()
+                    return self.connection_info
+            return await super().launch_kernel(cmd, **kwargs)
+
+        def _ended(self):
+            return bool(select.select([self.pidfd], [], [], 0)[0])
+
+        async def poll(self):
+            if self.pidfd is None:
+                return await super().poll()
+            if not self._ended():
+                return None
+            if self._exit_code is None:
+                code = self.server.exit_status(self.pid)
+                self._exit_code = code if code is not None else -signal.SIGKILL
+            return self._exit_code
+
+        async def wait(self):
+            if self.pidfd is None:
+                return await super().wait()
+            while await self.poll() is None:
+                await asyncio.sleep(0.02)
+            os.close(self.pidfd)
+            self.pidfd = None
+            return self._exit_code
+
+        async def send_signal(self, signum):
+            if self.pidfd is None:
+                return await super().send_signal(signum)
+            if self._ended():
+                return None
+            try:
+                os.killpg(self.pgid, signum)
+            except OSError:
+                signal.pidfd_send_signal(self.pidfd, signum)
+            return None
+
+        async def kill(self, restart=False):
+            if self.pidfd is None:
+                return await super().kill(restart)
+            try:
+                await self.send_signal(signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            return None
+
+        async def terminate(self, restart=False):
+            if self.pidfd is None:
+                return await super().terminate(restart)
+            try:
+                await self.send_signal(signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+            return None
+
+        async def cleanup(self, restart=False):
+            if self.pidfd is not None and self._ended():
+                os.close(self.pidfd)
+                self.pidfd = None
+            return await super().cleanup(restart)
+
+    return ForkProvisioner
+
+
+def _kernel_args(cmd):
+    """The arguments after ``python -m lawreport.kernel`` in ``cmd``, or None."""
+    if (len(cmd) >= 3 and os.path.realpath(cmd[0]) == os.path.realpath(sys.executable)
+            and cmd[1:3] == ["-m", "lawreport.kernel"]):
+        return cmd[3:]
+    return None
 
 
 def normalize_notebook(nb, input_name):
@@ -112,6 +261,30 @@ def check_parameters(parameters):
                              "safely: use a path without quotes or backslashes")
 
 
+_IMPORT_LOCK = threading.Lock()
+
+
+def _import_jsonschema_lean():
+    """Import jsonschema (nbformat's validator) without its optional IRI checker.
+
+    With rfc3987-syntax installed (JupyterLab brings it), importing jsonschema
+    compiles some forty grammars for the ``iri`` formats: about a second of every
+    build process, for formats no notebook schema uses. That module is left out
+    of this one import; a later explicit import of it still works.
+    """
+    with _IMPORT_LOCK:
+        if "jsonschema" in sys.modules or "rfc3987_syntax" in sys.modules:
+            return
+        sys.modules["rfc3987_syntax"] = None  # read as "not installed"
+        try:
+            import jsonschema  # noqa: F401
+        except ImportError:
+            pass
+        finally:
+            if sys.modules.get("rfc3987_syntax", True) is None:
+                del sys.modules["rfc3987_syntax"]
+
+
 def execute_part(key, notebook, output, parameters, *, cwd=None, timeout=600):
     """Execute one part notebook into ``output``.
 
@@ -123,6 +296,14 @@ def execute_part(key, notebook, output, parameters, *, cwd=None, timeout=600):
     PartTimeoutError
         A cell ran longer than ``timeout`` seconds.
     """
+    if fast_start_enabled():  # the warm process gets ready while papermill is imported
+        from .kernel import ForkServer, ForkServerUnavailable
+
+        try:
+            ForkServer.shared()
+        except ForkServerUnavailable:
+            pass
+    _import_jsonschema_lean()
     import nbformat
     import papermill as pm
 
