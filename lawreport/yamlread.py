@@ -318,7 +318,7 @@ def _parse(text, path):
     if _FastLoader is not None and not _FAST_PARSER_DIFFERS.search(text):
         try:
             node = _compose(text, _FastLoader)
-        except Exception:  # noqa: BLE001  (the pure parser says what is wrong)
+        except Exception:  # the pure parser says what is wrong
             pass
         else:
             return _tree_of(node, path)
