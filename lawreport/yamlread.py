@@ -126,10 +126,11 @@ else:
     _FastLoader = None
 
 #: Text on which LibYAML and the pure-Python parser disagree: LibYAML takes a tab
-#: where YAML allows none, and places an empty value at the very end of a text
-#: without a final line break one line further. Such a text is read by the
-#: pure-Python parser alone (data files end with a line break and hold no tabs).
-_FAST_PARSER_DIFFERS = re.compile("\t|[^\n]\\Z", re.S)
+#: where YAML allows none, skips byte-order marks (U+FEFF) inside the text, and
+#: places an empty value at the very end of a text without a final line break one
+#: line further. Such a text is read by the pure-Python parser alone (data files
+#: end with a line break and hold neither).
+_FAST_PARSER_DIFFERS = re.compile("[\t\ufeff]|[^\n]\\Z", re.S)
 
 #: Parsed files of this process: (path, sha256 of the bytes) → (tree, lines, findings).
 _CACHE = OrderedDict()

@@ -63,7 +63,8 @@ def test_libyaml_and_the_pure_parser_agree_on_mutated_data(monkeypatch, mutation
     assert _read(text, True, monkeypatch) == _read(text, False, monkeypatch)
 
 
-@pytest.mark.parametrize("text", ["a: 1\nb:\t2\n", "figures:\n  x: ?", "? a"])
+@pytest.mark.parametrize("text", ["a: 1\nb:\t2\n", "figures:\n  x: ?", "? a",
+                                  "\ufeff\ufefforg: 1\n"])
 def test_texts_libyaml_reads_differently_go_to_the_pure_parser(monkeypatch, text):
     assert _read(text, True, monkeypatch) == _read(text, False, monkeypatch)
 
