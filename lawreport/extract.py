@@ -139,7 +139,8 @@ def _is_date(text):
 
 def join_paragraphs(lines):
     """Lines → paragraphs: a line that continues a sentence cut short (at a page or line
-    break) joins the one before it."""
+    break) joins the one before it. A numbered line, a date and a signature always start
+    their own."""
     paras = []
     for ln in lines:
         text = ln.text.strip()
@@ -147,8 +148,13 @@ def join_paragraphs(lines):
             paras.append(_Para(text, ln))
             continue
         prev = paras[-1]
-        if ln.new_para is False and not prev.line.heading and \
-                not (_heading_like(prev.text) and prev.short):
+        own = numbering_of(text) is not None or _is_date(text) or ln.heading or \
+            prev.line.heading
+        # a line ending in a comma is a sentence cut short, whatever its length
+        mid_clause = prev.text[-1] in "，,、"
+        heading = _heading_like(prev.text) and not mid_clause
+        if ln.new_para is False and not own and not (heading and prev.short) and \
+                not (_org_like(text) and not mid_clause):
             prev.append(text, ln)
             continue
         cut = (prev.text[-1] not in _TERMINAL + _CLOSERS or
@@ -156,11 +162,11 @@ def join_paragraphs(lines):
         # a title or heading (short, no clause in it) is never continued; a long
         # paragraph cut at a page break is, even across a blank line
         clauses = re.search("[，,、；;]", prev.text) is not None
-        long_enough = (_clen(prev.text) >= 50 if ln.new_para else
-                       _clen(prev.text) >= 20 and (clauses or _clen(prev.text) > 50))
-        if (cut and long_enough and not _heading_like(prev.text)
-                and numbering_of(text) is None and not _is_date(text) and not ln.heading
-                and not prev.line.heading and not (ln.new_para and ln.bold_lead)):
+        long_enough = mid_clause or (_clen(prev.text) >= 50 if ln.new_para else
+                                     _clen(prev.text) >= 20 and
+                                     (clauses or _clen(prev.text) > 50))
+        if (cut and long_enough and not heading and not own
+                and not (ln.new_para and ln.bold_lead)):
             prev.append(text, ln)
             continue
         paras.append(_Para(text, ln))

@@ -138,15 +138,19 @@ def _read_text(path, raw):
         raise InputError(f"{path}: a binary file, not text: give the report as .txt, .html, "
                          ".docx or .pdf")
     text = decode(raw, path)
+    rows = text.splitlines()
+    indents = [len(r) - len(r.lstrip(" \t\u3000")) for r in rows if r.strip()]
+    # where most lines start indented, a line that is not continues the one before
+    indented_text = len(indents) >= 6 and sum(i >= 2 for i in indents) / len(indents) > 0.5
     out, blank = [], True
-    for i, ln in enumerate(text.splitlines(), start=1):
+    for i, ln in enumerate(rows, start=1):
         if not ln.strip():
             blank = True
             continue
         indent = len(ln) - len(ln.lstrip(" \t\u3000"))
         # a blank line before, or an indent, starts a paragraph; a plain line may
         # continue a line cut short (web copies, PDF copies)
-        new = True if (blank or indent >= 2) else None
+        new = True if (blank or indent >= 2) else (False if indented_text else None)
         out.append(Line(ln.strip(" \t\u3000\r"), f"line {i}", i, new_para=new))
         blank = False
     return out

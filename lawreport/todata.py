@@ -76,7 +76,7 @@ def find_quantities(text):
 
 def _context(text, start, end):
     """The words a quantity counts: the clause before it, else the words after it."""
-    before = re.split(r"[，。；：、！？,;:（(“”《》\n]", text[:start])[-1]
+    before = re.split(r"[，。；：、！？,;:（(）)“”《》\n]", text[:start])[-1]
     after = re.split(r"[，。；：、！？,;:）)“”《\n]", text[end:])[0]
     name = _name_words(before)
     if _clen(name) < 2:
@@ -91,7 +91,8 @@ def _name_words(text):
     t = re.sub(r"\s+", "", t)
     t = re.sub(r"^(其中|共计|累计|全年共|全年|本年度|今年|目前|我局|我委|我办|我厅|我中心|对|在|向|"
                r"共|将|把|经|已)+", "", t)
-    t = re.sub(r"(共计|累计|共有|达到|超过|合计|总计|共|达|约|近|计)$", "", t)
+    t = re.sub(r"(共计|累计|共有|达到|超过|合计|总计|只有|仅有|提高到|提升到|不少于|不低于|"
+               r"(?<=[率数量额])为|共|达|约|近|计)$", "", t)
     return t
 
 
