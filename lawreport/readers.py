@@ -371,6 +371,8 @@ class _DocxNumbering:
 
 # -- PDF -------------------------------------------------------------------------------
 
+#: a page number in the flow of a text copied from a PDF: — 3 —, - 3 -, 第3页 共10页
+_PAGE_MARK = re.compile(r"^[-—–－]+\s*\d{1,3}\s*[-—–－]+$|^第\s*\d+\s*页(\s*[/，,]?\s*共\s*\d+\s*页)?$")
 _PAGE_NUMBER = re.compile(r"^[-—–－\s]*\d{1,3}[-—–－\s]*$|^第\s*\d+\s*页(\s*[/，,]?\s*共\s*\d+\s*页)?$")
 
 
@@ -483,7 +485,7 @@ def clean_lines(lines):
         text = fold_radicals(ln.text)
         text = text.replace("\ufffd", "").replace("\u00a0", " ").replace("\u200b", "")
         text = text.strip(" \t\u3000")
-        if not text or is_metadata(text):
+        if not text or is_metadata(text) or _PAGE_MARK.match(text):
             continue
         ln.text = text
         out.append(ln)

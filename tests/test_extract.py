@@ -262,6 +262,7 @@ def test_cut_lines_joined_and_headings_kept(tmp_path):
                  "现将有关情况报告如下：\n"
                  "一、主要举措和成效\n"
                  "全年开展执法检查120次，查处违法案件15起，有效维护了\n"
+                 "\n— 2 —\n\n"
                  "市场秩序。\n"
                  "二、存在的问题\n执法力量不足。\n"
                  "三、下一步工作计划\n加强执法队伍建设。\n", encoding="utf-8")
