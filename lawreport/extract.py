@@ -162,9 +162,9 @@ def join_paragraphs(lines):
         # a title or heading (short, no clause in it) is never continued; a long
         # paragraph cut at a page break is, even across a blank line
         clauses = re.search("[，,、；;]", prev.text) is not None
-        long_enough = mid_clause or (_clen(prev.text) >= 50 if ln.new_para else
-                                     _clen(prev.text) >= 20 and
-                                     (clauses or _clen(prev.text) > 50))
+        size = _clen(prev.text)
+        long_enough = mid_clause or size >= 50 or clauses and size >= (24 if ln.new_para
+                                                                       else 20)
         if (cut and long_enough and not heading and not own
                 and not (ln.new_para and ln.bold_lead)):
             prev.append(text, ln)
