@@ -62,21 +62,24 @@ def main():
 #: :func:`_preload`): imported once in the fork server.
 _KERNEL_MODULES = (
     "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "ipykernel.debugger",
-    "ipykernel.comm", "ipykernel.eventloops", "matplotlib_inline.backend_inline",
+    "ipykernel.comm", "ipykernel.eventloops", "matplotlib.figure",
     "IPython.core.completerlib", "IPython.core.debugger", "IPython.core.logger",
     "IPython.core.oinspect", "IPython.extensions.storemagic", "IPython.utils.wildcard",
     "tornado.gen", "tornado.locks", "tornado.queues", "tornado.platform.asyncio",
     "zmq.utils.garbage", "sqlite3", "pdb", "pydoc", "code", "http.client", "xmlrpc.client",
     "mimetypes", "pkgutil", "email.parser", "encodings.idna",
     "pandas.io.formats.html", "pandas.io.formats.string", "matplotlib.backends.backend_agg",
-    "lawreport.api", "lawreport.history", "lawreport.document")
+    "lawreport.api", "lawreport.history", "lawreport.document", "lawreport.check", "faulthandler",
+    "runpy")
 
 
 def _warm():
     """Import and exercise once what every kernel needs, in the server before it forks."""
-    _preload()
     import gc
     import importlib
+
+    gc.disable()  # imports make objects to keep, not garbage: no collections meanwhile
+    _preload()
 
     from matplotlib import font_manager
 
@@ -106,6 +109,7 @@ def _warm():
     font_manager._get_font.cache_clear()
     gc.collect()
     gc.freeze()  # objects of the warm state stay out of every kernel's collections
+    gc.enable()
 
 
 def _fork_unsafe():
@@ -369,6 +373,10 @@ class ForkServer:
             self.pid = hello.get("pid")
         if not self._ready.get("ready"):
             raise ForkServerUnavailable(f"the fork server is not ready: {self._ready['why']}")
+
+    def is_ready(self):
+        """Whether the server has said it is ready (without waiting for it)."""
+        return bool(self._ready and self._ready.get("ready"))
 
     def start_kernel(self, args, env, cwd):
         """Fork a kernel with argv ``args`` (after ``-m lawreport.kernel``): (pid, pidfd)."""
