@@ -210,7 +210,7 @@ def document_units(doc, file, loaded=None):
     def add(text, kind, node=None, where="", line=None, place="", outline="", part=None):
         # a published report's place is its ``where`` already
         u = TextUnit(text or "", kind, file, line, where, place if data is not None else "",
-                     outline, part)
+                     outline, part, order=-2 if kind == "date" else len(units))
         units.append(u)
         if node is not None:
             units.node_units[id(node)] = u
@@ -292,15 +292,6 @@ def _fill(template, fields):
         return str(template)
 
 
-def _line_key(line):
-    """Order of lines, and of a workbook's cells (数据!C9 before 数据!C10)."""
-    if isinstance(line, int):
-        return (0, "", line)
-    if not line:
-        return (0, "", 0)
-    return (1, re.sub(r"\d+", lambda m: m.group(0).zfill(8), line), 0)
-
-
 def run_rules(subject, ruleset):
     """Run every rule on ``subject``; findings sorted by line."""
     from . import check_rules as r
@@ -331,13 +322,13 @@ def run_rules(subject, ruleset):
         key = (f.rule, f.line, f.where, f.message, f.quote)
         if key not in seen:
             seen.add(key)
-            out.append(f)
+            out.append((unit.order if unit is not None else 0, len(out), f))
 
     for rule in rules:
         rule(subject, emit)
     t.rule_patterns(subject, emit, ruleset.rules)
-    order = {s: i for i, s in enumerate(SEVERITIES)}
-    return sorted(out, key=lambda f: (_line_key(f.line), order[f.severity]))
+    # in the report's order (the same for a YAML file and its workbook), then as found
+    return [f for _o, _n, f in sorted(out, key=lambda x: (x[0], x[1]))]
 
 
 def _subject(doc, file, units, **kw):

@@ -48,6 +48,7 @@ class TextUnit:
     place: str = ""  # the printed place: 一、（三）13.
     outline: str = ""  # outline file:line when the text comes from an outline
     part: object = None  # the Part it belongs to (None for the front and back matter)
+    order: float = 0.0  # findings are listed in this order (the report's, whatever the format)
 
 
 @dataclass
@@ -183,7 +184,7 @@ def rule_contents(s, emit):
     title = s.units[0] if s.units else None
     if s.is_data:
         title = TextUnit("", "field", s.file, s.data.line_of("narrative.parts"),
-                         "narrative.parts")
+                         "narrative.parts", order=-3)
     for kind, words in CONTENTS.items():
         if kind in OPTIONAL_CONTENTS or kind in kinds:
             continue
@@ -213,7 +214,7 @@ def rule_dates(s, emit):
     dl = f"{year + 1}年4月1日"
     if s.date is None:
         u = TextUnit("", "field", s.file, s.data.line_of("year") if s.is_data else None,
-                     "report_date" if s.is_data else "日期")
+                     "report_date" if s.is_data else "日期", order=-2)
         emit("date.missing", u, example=f"{year + 1}年1月20日", quote="")
     else:
         shown = f"{s.date.year}年{s.date.month}月{s.date.day}日"
@@ -288,10 +289,16 @@ def rule_totals_data(s, emit):
             unit = s.catalog.indicators[b.total].unit
             parts = "、".join(f"{s.catalog.indicators[p].name} {_fmt(figs[p])}" for p in present)
             u = TextUnit("", "figure", s.file, s.figure_lines.get(b.total),
-                         f"figures.{b.total}")
+                         f"figures.{b.total}", order=_figure_order(s, b.total))
             emit("figures.total", u, name=b.name, total=f"{_fmt(total)} {unit}".strip(),
                  sum=f"{_fmt(tot)} {unit}".strip(), parts=parts, quote=_figure_quote(s, total))
             s.total_keys.add((total, tot))
+
+
+def _figure_order(s, fid):
+    """Figures are listed before the text, in the data's order."""
+    ids = list(s.data.figures)
+    return -1 + (ids.index(fid) if fid in ids else 0) / (len(ids) + 1)
 
 
 def _figure_quote(s, value):
@@ -366,7 +373,8 @@ def rule_jumps_data(s, emit):
             continue
         change = _jump(cur, before)
         if change:
-            u = TextUnit("", "figure", s.file, s.figure_lines.get(fid), f"figures.{fid}")
+            u = TextUnit("", "figure", s.file, s.figure_lines.get(fid), f"figures.{fid}",
+                         order=_figure_order(s, fid))
             emit("figures.jump", u, name=ind.name, cur=f"{_fmt(cur)} {ind.unit}".strip(),
                  prev=f"{_fmt(before)} {ind.unit}".strip(), change=change, quote="")
 
@@ -539,5 +547,6 @@ def rule_plan(s, emit, phrase=4, shared=8):
         at = s.previous_file + (f":{node.line}" if getattr(node, "line", None) else "")
         place = " ".join(x for x in (at, getattr(node, "where", "")) if x)
         u = TextUnit(text, "plan", first.file if first else s.file,
-                     first.line if first else None, ("上年计划 " + place).strip(), part=None)
+                     first.line if first else None, ("上年计划 " + place).strip(), part=None,
+                     order=1e9)
         emit("plan.followup", u, plan=short, quote=short)

@@ -153,9 +153,7 @@ def data_check_html(findings, checks=()):
         out.append('<h3>报告核查</h3><p class="lr-note">lawreport check 对报告内容、日期、数字和'
                    "文字的核查结果（正文按原文印出，未作改动）。</p><ol>")
         for c in checks:
-            where = os.path.basename(c.file) + (
-                "" if not c.line else f" 第 {c.line} 行" if isinstance(c.line, int)
-                else f" {c.line}")  # a workbook's sheet!cell
+            where = os.path.basename(c.file) + (f" 第 {c.line} 行" if c.line else "")
             quote = f"：“{c.quote}”" if c.quote else ""
             out.append(f"<li>[{html.escape(SEVERITY_ZH.get(c.severity, c.severity))}] "
                        f"{html.escape(c.message)}{html.escape(quote)}<br><small>"
