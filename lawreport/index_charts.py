@@ -105,10 +105,12 @@ def status_png(years, counts):
     ax = fig.add_subplot()
     xs = list(range(len(years)))
     bottom = [0] * len(years)
+    tall = max((c["expected"] for c in counts), default=0)
     for label, values, color, ink in series:
         bars = ax.bar(xs, values, bottom=bottom, color=color, width=0.6, label=label)
-        ax.bar_label(bars, labels=[str(v) if v else "" for v in values], label_type="center",
-                     color=ink, fontsize=8)
+        # a segment too thin for its number leaves it to the overview table
+        ax.bar_label(bars, labels=[str(v) if v and v >= 0.07 * tall else "" for v in values],
+                     label_type="center", color=ink, fontsize=8)
         bottom = [b + v for b, v in zip(bottom, values)]
     ax.set_xticks(xs, [f"{y}年" for y in years])
     ax.set_ylabel("个部门")

@@ -5,11 +5,11 @@ folder):
 
 - ``index.html``: the overview (expected, submitted, built, late, failed per
   year; who is missing; who was late), then one folding section per group of
-  departments (``org.region`` · ``org.level``) with its reports by year and the
-  latest year's key figures;
-- ``index-<year>.html`` (only with more than one year): the same for one year,
-  with each report's date and Word/PDF files, and the charts comparing
-  departments;
+  departments (``org.region`` · ``org.level``): a table of its reports by year
+  and the latest year's key figures, and the one chart of reports per year;
+- ``index-<year>.html``: the same for one year, with each report's date and
+  Word/PDF files, and the charts comparing departments (made with a single
+  year too: the charts and the dates stay off the index, which stays small);
 - ``<org>/index.html``: every year of one department, its key figures over the
   years and their trend.
 
@@ -73,7 +73,7 @@ def _labels(orgs):
     return {o: (n if counts[n] == 1 else f"{n}（{o}）") for o, n in orgs.items()}
 
 
-def scroll_table(head, rows, caption=None, cls=""):
+def scroll_table(head, rows, caption=None, cls="", top=None):
     """A table in a box that scrolls sideways on its own; its first column stays visible.
 
     Parameters
@@ -84,11 +84,18 @@ def scroll_table(head, rows, caption=None, cls=""):
         Per row: the row heading (HTML) and its cells as (HTML, CSS class or "").
     caption : str, optional
         Plain text.
+    top : list of (str, int), optional
+        A heading row above ``head[1:]``: (plain text, how many columns it spans).
     """
     out = [f'<div class="lr-scroll"><table class="lr-table lr-wide{" " + cls if cls else ""}">']
     if caption:
         out.append(f"<caption>{esc(caption)}</caption>")
-    out.append("<thead><tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr></thead>")
+    if top:
+        spans = "".join(f'<th colspan="{n}">{esc(t)}</th>' for t, n in top if n)
+        out.append(f'<thead><tr><th rowspan="2">{head[0]}</th>{spans}</tr>'
+                   f'<tr>{"".join(f"<th>{h}</th>" for h in head[1:])}</tr></thead>')
+    else:
+        out.append("<thead><tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr></thead>")
     out.append("<tbody>")
     for th, cells in rows:
         tds = "".join(f'<td class="{c}">{v}</td>' if c else f"<td>{v}</td>" for v, c in cells)
@@ -137,7 +144,6 @@ class Pages:
         self.group_of = {}
         if r.departments is not None:
             self.group_of = dict(zip(r.departments["org"], r.departments["group"]))
-        self.multi = len(r.years) > 1
         self.latest = max((y for _o, y in self.reports), default=None)
 
     # ------------------------------------------------------------ data helpers
@@ -208,13 +214,12 @@ class Pages:
     def nav(self, base="", current=None, home=True):
         """Links to the index and to every year's page."""
         links = [_link(base + "index.html", "返回索引")] if home else []
-        if self.multi:
-            for y in sorted(self.rollup.years, reverse=True):
-                links.append(f"<b>{y}年</b>" if y == current
-                             else _link(base + year_page(y), f"{y}年"))
+        for y in sorted(self.rollup.years, reverse=True):
+            links.append(f"<b>{y}年</b>" if y == current
+                         else _link(base + year_page(y), f"{y}年"))
         if not links:
             return ""
-        lead = "分年度：" if not home and self.multi else ""
+        lead = "分年度：" if not home else ""
         return f'<p class="lr-nav">{lead}{" · ".join(links)}</p>'
 
     def overview(self, years, base="", link_years=True):
@@ -228,8 +233,7 @@ class Pages:
         rows = []
         for y in sorted(years, reverse=True):
             n = self.counts(y)
-            th = (_link(base + year_page(y), f"{y}年") if self.multi and link_years
-                  else f"{y}年")
+            th = _link(base + year_page(y), f"{y}年") if link_years else f"{y}年"
             rows.append((th, [(str(n[k]), "") for k in ("expected", "submitted", "built",
                                                            "late", "failed", "not_built",
                                                            "no_data")]))
@@ -283,19 +287,6 @@ class Pages:
         return (f'<details class="lr-group" id="lr-g{i}"{opened}><summary><b>{esc(label)}</b>'
                 f'<span>{" · ".join(facts)}</span></summary>\n{body}\n</details>')
 
-    def key_table(self, members, year, base, caption):
-        """Key figures of ``year``: one row per department of ``members`` with a report,
-        one column per key figure any of them reports."""
-        ids = self.key_ids(year, members)
-        rows = [(self._dept(o, base), [(_fmt(self.values[(o, year)].get(fid)), "")
-                                       for fid in ids])
-                for o in members if (o, year) in self.values]
-        if not rows:
-            return f'<p class="lr-note">本组 {year} 年没有已生成的报告。</p>'
-        if not ids:
-            return f'<p class="lr-note">本组 {year} 年的报告中没有主要数据。</p>'
-        return scroll_table(["部门", *map(self._head, ids)], rows, caption, "lr-key")
-
     # ------------------------------------------------------------ index.html
 
     def index_title(self):
@@ -313,7 +304,8 @@ class Pages:
         return self.overview(self.rollup.years)
 
     def index_groups(self):
-        """One folding section per group: reports by year, the latest year's key figures."""
+        """One folding section per group, one table in each: a row per department, its
+        reports by year, then the latest year's key figures."""
         r = self.rollup
         out = ['<section class="lr-groups"><h2 class="lr-part">各部门报告</h2>']
         if not r.orgs:
@@ -321,22 +313,26 @@ class Pages:
             return "\n".join(out)
         note = "部门名称链接到该部门的历年报告页；" + ("按地区与层级分组，点击组名展开或收起。"
                                               if len(r.groups) > 1 else "")
-        if self.multi and self.latest is not None:
-            note += f"主要数据为 {self.latest} 年，其他年度见各年度页。"
+        if self.latest is not None:
+            note += f"主要数据为 {self.latest} 年，各年度的主要数据、报告日期和部门对比图见各年度页。"
         out.append(f'<p class="lr-note">{esc(note)}</p>')
-        head = ["部门", *[f"{y}年" for y in r.years]]
         for i, (label, members) in enumerate(r.groups, 1):
-            rows = [(self._dept(o, ""), [self._status(o, y, "") for y in r.years])
-                    for o in members]
-            body = [scroll_table(head, rows, "报告", "lr-reports")]
-            if self.latest is not None:
-                body.append(self.key_table(members, self.latest, "", f"{self.latest}年主要数据"))
-            out.append(self._group(i, label, members, "\n".join(body)))
+            ids = self.key_ids(self.latest, members) if self.latest is not None else []
+            head = ["部门", *[f"{y}年" for y in r.years], *map(self._head, ids)]
+            top = [("报告", len(r.years))] + ([(f"{self.latest}年主要数据", len(ids))]
+                                              if ids else [])
+            rows = []
+            for o in members:
+                vals = self.values.get((o, self.latest), {})
+                rows.append((self._dept(o, ""), [self._status(o, y, "") for y in r.years]
+                             + [(_fmt(vals.get(fid)), "") for fid in ids]))
+            out.append(self._group(i, label, members,
+                                   scroll_table(head, rows, None, "lr-reports", top=top)))
         out.append("</section>")
         return "\n".join(out)
 
     def index_charts(self, charts=True):
-        """The reports per year; with a single year, the departments compared too."""
+        """The reports per year (the comparisons are on the year pages)."""
         from .render import png_html
 
         r = self.rollup
@@ -347,10 +343,7 @@ class Pages:
         out = ['<section class="lr-charts"><h2 class="lr-part">图表</h2>',
                png_html(status_png(r.years, [self.counts(y) for y in r.years]),
                         "各年度报告情况", "rollup-reports")]
-        if not self.multi and self.latest is not None:
-            out.append(self.comparisons(self.latest))
-        if self.multi:
-            out.append('<p class="lr-note">各指标的部门对比图见各年度页，各部门的变化趋势见部门页。</p>')
+        out.append('<p class="lr-note">各指标的部门对比图见各年度页，各部门的变化趋势见部门页。</p>')
         out.append("</section>")
         return "\n".join(out)
 
@@ -434,7 +427,7 @@ class Pages:
         head = ["年度", "报告", "报告日期", *(["Word", "PDF"] if files else [])]
         rows = []
         for y in sorted(r.years, reverse=True):
-            th = _link(base + year_page(y), f"{y}年") if self.multi else f"{y}年"
+            th = _link(base + year_page(y), f"{y}年")
             cells = [self._status(org, y, base, late=False), self._date(org, y)]
             if files:
                 cells += self._files(org, y, base)

@@ -93,12 +93,17 @@ def write_if_changed(path, text):
     return True
 
 
+#: The modules that draw a page (a change elsewhere in the package redraws none).
+DRAWN_BY = ("rollup.py", "index_html.py", "index_charts.py", "index_pages.py", "charts.py",
+            "render.py", "narrative.py", "export.py")
+
+
 def _code_key():
-    """sha256 of what draws a page: the package's source and templates, its version."""
+    """sha256 of what draws a page: its modules and templates, the version."""
     from . import __version__
 
     root = os.path.dirname(os.path.abspath(__file__))
-    files = sorted(os.path.join(root, f) for f in os.listdir(root) if f.endswith(".py"))
+    files = [os.path.join(root, f) for f in DRAWN_BY]
     for sub in ("templates/index", "templates/lawreport"):
         d = os.path.join(root, sub)
         files += sorted(os.path.join(d, f) for f in os.listdir(d))
@@ -154,7 +159,7 @@ def _catalog_inputs(pages):
 
 
 def write_pages(pages, charts=True):
-    """Write every department's page and, with several years, every year's page.
+    """Write every department's page and every year's page.
 
     Parameters
     ----------
@@ -183,15 +188,14 @@ def write_pages(pages, charts=True):
                            title=f"{pages.labels[org]}法治政府建设年度报告",
                            provenance_line=f"由 lawreport {__version__} 依据本部门 {built} 份报告的 "
                                            "figures.json 生成。")))
-    if pages.multi:
-        for year in r.years:
-            built = sum(pages.cells[(o, year)]["built"] for o in r.orgs)
-            wanted.append((year_page(year), _year_inputs(pages, year, charts),
-                           lambda year=year, built=built: page_html(
-                               pages.year_fragments(year, charts),
-                               title=f"{year}年度法治政府建设年度报告一览",
-                               provenance_line=f"由 lawreport {__version__} 依据 {year} 年 {built} "
-                                               "份报告的 figures.json 生成。")))
+    for year in r.years:
+        built = sum(pages.cells[(o, year)]["built"] for o in r.orgs)
+        wanted.append((year_page(year), _year_inputs(pages, year, charts),
+                       lambda year=year, built=built: page_html(
+                           pages.year_fragments(year, charts),
+                           title=f"{year}年度法治政府建设年度报告一览",
+                           provenance_line=f"由 lawreport {__version__} 依据 {year} 年 {built} "
+                                           "份报告的 figures.json 生成。")))
     for rel, inputs, draw in wanted:
         key = new[rel] = _key(code, inputs)
         path = os.path.join(out_dir, rel)

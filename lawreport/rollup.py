@@ -6,8 +6,8 @@ departments' names, ``org.region`` and ``org.level``, and the report dates of
 reports not built); ``open_rollup`` gives the rollup notebook
 (``notebooks/rollup.ipynb``) its HTML fragments; ``build_index`` runs that
 notebook with papermill, exports ``<out>/index.html``, then writes a page per
-department (``<out>/<org>/index.html``) and, with more than one year, a page per
-year (``<out>/index-<year>.html``)::
+department (``<out>/<org>/index.html``) and a page per year
+(``<out>/index-<year>.html``)::
 
     import lawreport.rollup as lr
     index = lr.open_rollup(data_dir, out_dir, catalog_files)
@@ -411,8 +411,8 @@ def _lock(out_dir):
 def build_index(data_dir, out_dir, *, notebooks_dir=None, catalog_files=(), timeout=600,
                 charts=True):
     """Run ``notebooks/rollup.ipynb`` and write ``<out_dir>/index.html``, then the
-    department pages (``<out_dir>/<org>/index.html``) and, with more than one
-    year, the year pages (``<out_dir>/index-<year>.html``).
+    department pages (``<out_dir>/<org>/index.html``) and the year pages
+    (``<out_dir>/index-<year>.html``).
 
     A page whose content is unchanged is not rewritten.
 

@@ -266,12 +266,13 @@ def test_province_tables_put_departments_in_rows(province):
     groups = re.findall(r'<details class="lr-group".*?</details>', page, re.S)
     town = next(g for g in groups if "<b>甲县 · 乡</b>" in g)
     dept = next(g for g in groups if "<b>甲县 · 部门</b>" in g)
-    # one row per department, the years as columns; the indicators as columns
+    # one table, one row per department: its reports by year, then the latest key figures
     towns = [i for i, d in enumerate(depts) if d[0].startswith("d00-") and d[2] == "乡"]
-    built = [i for i in towns if default_status(i, 2023) == "built"]
-    assert len(towns) == 4 and built
-    assert town.count('<tr><th><a href="d00-') == len(towns) + len(built)
-    assert "<th>部门</th><th>2021年</th><th>2022年</th><th>2023年</th>" in town
+    assert len(towns) == 4 and town.count("<table") == 1
+    assert town.count('<tr><th><a href="d00-') == len(towns)
+    assert ('<th rowspan="2">部门</th><th colspan="3">报告</th><th colspan="1">2023年主要数据'
+            "</th></tr><tr><th>2021年</th><th>2022年</th><th>2023年</th><th>调解矛盾纠纷") in town
+    assert '<th colspan="5">2023年主要数据</th>' in dept
     # only the indicators some department of the group reports
     assert "调解矛盾纠纷" in town and "行政执法案件" not in town
     assert "调解矛盾纠纷" not in dept and "行政执法案件" in dept and "双随机一公开抽查" in dept
@@ -425,7 +426,10 @@ def test_a_year_page_says_when_it_leaves_departments_out(tmp_path):
     data, out, depts = make_site(tmp_path, regions=("甲县", "乙县"), status=lambda i, y: "built",
                                  years=(2023,))
     view = lr.open_rollup(data, out)
-    charts = view.charts_html()  # one year: the index carries the comparisons
+    # a single year has its page too: the comparisons are there, not on the index
+    assert 'href="index-2023.html"' in view.title_html()
+    assert view.charts_html().count("data:image/png;base64,") == 1
+    charts = "".join(view.pages.year_fragments(2023))
     assert ("2023年主动公开政府信息（条）：数值最高的 15 个部门与最低的 15 个部门"
             "（共 32 个部门，中间 2 个未列出）") in charts
     assert "2023年调解矛盾纠纷（件）：8 个部门对比" in charts

@@ -191,7 +191,7 @@ def test_fragments(site):
     assert groups.index("<b>甲市 · 部门</b>") < groups.index("<b>乙市&lt;b&gt;区&lt;/b&gt;</b>")
     # the latest year's key figures, one department per row
     assert "2022年主要数据" in groups and "政务公开信息" in groups and "358" in groups
-    assert f'<tr><th><a href="{ALPHA}/index.html">{ALPHA_NAME}</a></th><td>' in groups
+    assert f'<tr><th><a href="{ALPHA}/index.html">{ALPHA_NAME}</a></th><td class="lr-status">' in groups
 
     everything = "".join(getattr(index, m)()._repr_html_()
                          for m in ("title", "overview", "groups", "charts"))
@@ -214,9 +214,9 @@ def test_no_missing(tmp_path, sample_record):
     index = lr.open_rollup(tmp_path / "data", out)
     overview = index.overview_html()
     assert "无缺报。" in overview and "无逾期。" in overview
-    # one year: the index compares the departments itself
-    assert "2021年各部门主要数据对比" not in index.charts_html()  # a single department
-    assert 'href="index-2021.html"' not in index.title_html() + overview
+    # one year has its page too (for the dates, the files and the comparisons)
+    assert 'href="index-2021.html"' in index.title_html()
+    assert index.charts_html().count("data:image/png;base64,") == 1
 
 
 def test_the_rollup_notebook_is_thin():
