@@ -271,6 +271,8 @@ def _serve(fd):
             if why:
                 conn.send(json.dumps({"error": f"cannot fork: {why}"}).encode())
                 continue
+            sys.stdout.flush()  # nothing buffered here is written twice
+            sys.stderr.flush()
             pid = os.fork()
             if pid == 0:
                 _child(req, server_pid, conn)
