@@ -451,3 +451,18 @@ def test_a_department_gone_takes_its_page(tmp_path):
     assert not (out / slug / "index.html").exists()
     assert slug not in (out / "index.html").read_text(encoding="utf-8")
     assert os.listdir(out / depts[0][0])  # the others stay
+
+
+def test_five_hundred_departments_in_one_year_stay_small(tmp_path):
+    """The other shape of 500 department-years: one year, every department on the index."""
+    from lawreport.index_pages import page_html
+
+    regions = tuple(f"第{i:02d}县" for i in range(25))
+    data, out, depts = make_site(tmp_path, regions=regions, years=(2023,),
+                                 status=lambda i, y: "built")
+    view = lr.open_rollup(data, out)
+    assert len(view.rollup.reports) == len(depts) == 500
+    page = page_html([view.title_html(), view.overview_html(), view.groups_html(),
+                      view.charts_html()], title=lr.INDEX_TITLE, provenance_line="")
+    assert page.count('<tr><th><a href="d') == 500  # a row per department
+    assert len(page.encode("utf-8")) < 300_000, len(page.encode("utf-8"))
