@@ -221,6 +221,8 @@ def _doc(*texts, year=2022, date="2023年2月1日"):
     ("学习《宪法》《民法典》《宪法》等法律法规。", "text.repeat"),
     ("在河冬市开展普法宣传。", "text.name"),
     ("推进智慧城市建设。", None),
+    ("党组主要负责人带头学法。", None),
+    ("党攻主要负责人带头学法。", "text.term"),
 ])
 def test_rules_on_a_document_built_by_hand(text, rule):
     from lawreport.check import check_document
