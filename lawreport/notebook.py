@@ -100,9 +100,14 @@ class Summary:
 
             checks = check_loaded(self.loaded, load_rules(rule_files_for(root)),
                                   os.path.basename(self.data.path))
-        except Exception as exc:  # a review problem never stops the report
-            print(f"lawreport check skipped: {type(exc).__name__}: {exc}")
-            checks = []
+        except Exception as exc:  # a review problem never stops the report: it is said
+            import html
+
+            out = data_check_html(self.findings)
+            why = str(exc).replace(root + os.sep, "")  # no path of the build machine
+            note = f'<p class="lr-note">报告核查未能运行：{html.escape(why)}</p></section>'
+
+            return _HTML(out[:out.rindex("</section>")] + note)
         return _HTML(data_check_html(self.findings, checks))
 
     def write_figures(self, out_dir):
