@@ -124,6 +124,12 @@ def parse_cn_date(text):
         return None
     m = _DATE.search(text)
     if not m:
+        ym = re.search(r"([0-9]{4})\s*年\s*([0-9]{1,2})\s*月", text)
+        if ym:  # a year and month only: the month's first day
+            try:
+                return _dt.date(int(ym.group(1)), int(ym.group(2)), 1)
+            except ValueError:
+                return None
         try:
             return _dt.date.fromisoformat(text.strip())
         except ValueError:
@@ -357,6 +363,28 @@ def rule_totals_text(s, emit):
                      sum=f"{_fmt(tot_sum)} {unit}",
                      parts="、".join(names),
                      quote=quote_at(u.text, start + m.start(), start + m.end(), 20))
+            # parts first, then the total: 行政确认1项，行政奖励1项，共计3项
+            if _PART_OF.search(sent):
+                continue
+            for tm in re.finditer(rf"[，、；,]\s*(?:共计|合计|总计|共)\s*{num}", sent):
+                unit = tm.group(2)
+                if unit in ("年", "月", "日", "%"):
+                    continue
+                before = sent[:tm.start()]
+                found = [x for x in re.finditer(num, before) if x.group(2) == unit]
+                if len(found) < 2 or before[found[-1].end():].strip(" ，、；,"):
+                    continue  # the parts run up to the total
+                parts = [float(x.group(1)) for x in found]
+                total, tot_sum = float(tm.group(1)), sum(parts)
+                if abs(total - tot_sum) < 1e-9 or (total, tot_sum) in s.total_keys:
+                    continue
+                names = []
+                for x in found:
+                    lead = re.search(rf"([{HAN}]{{1,12}})\s*$", before[:x.start()])
+                    names.append((lead.group(1) + " " if lead else "") + _fmt(float(x.group(1))))
+                emit("figures.total", u, name="合计", total=f"{_fmt(total)} {unit}",
+                     sum=f"{_fmt(tot_sum)} {unit}", parts="、".join(names),
+                     quote=quote_at(u.text, start + tm.start(), start + tm.end(), 20))
 
 
 def rule_jumps_data(s, emit):

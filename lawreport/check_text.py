@@ -38,12 +38,18 @@ def rule_repeats(s, emit):
                 continue
             pos = cm.start()
             seen = set()
-            for piece in clause.split("、"):
+            pieces = clause.split("、")
+            # the last item of a list may be joined by 和/及/与: A、B和B
+            tail = re.split(r"[和及与]", pieces[-1], maxsplit=1)
+            if len(tail) == 2 and all(len(t.strip()) >= 2 for t in tail):
+                pieces[-1:] = tail
+            for piece in pieces:
                 p = piece.strip()
                 core = p.strip("《》“”‘’「」")
                 if len(core) >= 2 and core in seen and _HAN.search(core):
                     i = text.find(piece, pos)
                     emit("text.repeat", u, phrase=core, quote=quote_at(text, i, i + len(piece)))
+                    break
                 seen.add(core)
                 pos = text.find(piece, pos) + len(piece) + 1 if piece else pos + 1
         # a title repeated in a run of titles: 《宪法》《民法典》《宪法》

@@ -223,6 +223,10 @@ def _doc(*texts, year=2022, date="2023年2月1日"):
     ("推进智慧城市建设。", None),
     ("党组主要负责人带头学法。", None),
     ("党攻主要负责人带头学法。", "text.term"),
+    ("办理行政确认1项、行政奖励1项，共计3项。", "figures.total"),
+    ("办理行政确认1项、行政奖励2项，共计3项。", None),
+    ("明确普法内容、普法对象和普法对象。", "text.repeat"),
+    ("构建和谐社会、法治社会和平安社会。", None),
 ])
 def test_rules_on_a_document_built_by_hand(text, rule):
     from lawreport.check import check_document
