@@ -223,7 +223,7 @@ def rule_dates(s, emit):
                      "report_date" if s.is_data else "日期", order=-2)
         emit("date.missing", u, example=f"{year + 1}年1月20日", quote="")
     else:
-        shown = f"{s.date.year}年{s.date.month}月{s.date.day}日"
+        shown = (s.doc.date or "").strip() or f"{s.date.year}年{s.date.month}月{s.date.day}日"
         if s.date >= deadline:
             emit("date.late", unit, date=shown, deadline=dl, quote=shown)
         elif s.date.year <= year:
