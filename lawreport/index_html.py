@@ -10,8 +10,8 @@ folder):
 - ``index-<year>.html``: the same for one year, with each report's date and
   Word/PDF files, and the charts comparing departments (made with a single
   year too: the charts and the dates stay off the index, which stays small);
-- ``<org>/index.html``: every year of one department, its key figures over the
-  years and their trend.
+- ``<org>/index.html`` (a department with a report built): every year of one
+  department, its key figures over the years and their trend.
 
 Tables put one department per row and the indicators as columns, inside a box
 that scrolls sideways on its own (the department column stays visible). Every
@@ -145,6 +145,7 @@ class Pages:
         if r.departments is not None:
             self.group_of = dict(zip(r.departments["org"], r.departments["group"]))
         self.latest = max((y for _o, y in self.reports), default=None)
+        self.with_reports = {o for o, _y in self.reports}
 
     # ------------------------------------------------------------ data helpers
 
@@ -180,7 +181,14 @@ class Pages:
         name, unit = self.meta.get(fid, (fid, ""))
         return esc(f"{name}（{unit}）" if unit else name)
 
+    def has_page(self, org):
+        """Whether a department has its page: one report built at least (a department
+        with none gets no folder under the out folder)."""
+        return org in self.with_reports
+
     def _dept(self, org, base):
+        if not self.has_page(org):
+            return esc(self.labels[org])
         return _link(base + department_page(org), self.labels[org])
 
     def _status(self, org, year, base, late=True):
@@ -311,7 +319,7 @@ class Pages:
         if not r.orgs:
             out += ["<p>暂无数据或报告。</p>", "</section>"]
             return "\n".join(out)
-        note = "部门名称链接到该部门的历年报告页；" + ("按地区与层级分组，点击组名展开或收起。"
+        note = "部门名称链接到该部门的历年报告页（已生成报告的部门）；" + ("按地区与层级分组，点击组名展开或收起。"
                                               if len(r.groups) > 1 else "")
         if self.latest is not None:
             note += f"主要数据为 {self.latest} 年，各年度的主要数据、报告日期和部门对比图见各年度页。"

@@ -159,7 +159,7 @@ def _catalog_inputs(pages):
 
 
 def write_pages(pages, charts=True):
-    """Write every department's page and every year's page.
+    """Write the page of every department with a report, and every year's page.
 
     Parameters
     ----------
@@ -180,7 +180,7 @@ def write_pages(pages, charts=True):
     old, new, changed = _read_manifest(out_dir), {}, []
     code = _code_key()
     wanted = []
-    for org in r.orgs:
+    for org in filter(pages.has_page, r.orgs):
         built = sum(pages.cells[(org, y)]["built"] for y in r.years)
         wanted.append((f"{org}/index.html", _department_inputs(pages, org, charts),
                        lambda org=org, built=built: page_html(
@@ -208,6 +208,9 @@ def write_pages(pages, charts=True):
         if _PAGE.fullmatch(rel) and os.path.isfile(path):
             os.remove(path)
             changed.append(path)
+            if "/" in rel:  # a department gone: its folder too, if nothing else is left
+                with contextlib.suppress(OSError):
+                    os.rmdir(os.path.dirname(path))
     if new != old:
         write_if_changed(os.path.join(out_dir, STATE_DIR, MANIFEST),
                          json.dumps(new, indent=1, sort_keys=True) + "\n")

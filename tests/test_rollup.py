@@ -176,8 +176,8 @@ def test_fragments(site):
     assert re.search(r'<th><a href="index-2021.html">2021年</a></th><td>3</td><td>2</td>'
                      r"<td>2</td><td>0</td><td>0</td><td>0</td><td>1</td>", overview)
     missing = overview[overview.index("缺报名单"):overview.index("逾期名单")]
-    assert f'<a href="{GAMMA}/index.html">丙县司法局</a>（未报送）' in missing
-    assert "丙县司法局</a>（生成失败）" in missing and "（未生成）" in missing
+    assert "<b>甲市 · 部门</b>：丙县司法局（未报送）" in missing  # no report: no page
+    assert "丙县司法局（生成失败）" in missing and "（未生成）" in missing
     late = overview[overview.index("逾期名单"):]
     assert f"{ALPHA_NAME}</a>（2023-04-02）" in late and "（2023-05-08）" in late
 
@@ -254,8 +254,9 @@ def test_build_index(site):
     assert not list(out.glob(".index.html*"))
     # a page per department and per year, linking back
     pages = sorted(str(p.relative_to(out)) for p in out.rglob("index*.html"))
-    assert pages == [f"{ALPHA}/index.html", f"{BETA}/index.html", f"{GAMMA}/index.html",
+    assert pages == [f"{ALPHA}/index.html", f"{BETA}/index.html",
                      "index-2021.html", "index-2022.html", "index.html"]
+    assert not (out / GAMMA).exists()  # no report built, no folder
     for rel in pages:
         text = (out / rel).read_text(encoding="utf-8")
         assert "<script" not in text and "default-src 'none'" in text, rel
