@@ -130,6 +130,8 @@ class Document:
     parts: list[Part] = field(default_factory=list)
     signature: str | None = None
     date: str | None = None  # as printed: 2021年12月30日
+    #: where the title, addressee, signature and date come from: {"title": line, …}
+    lines: dict = field(default_factory=dict)
 
     def part(self, key):
         return next((p for p in self.parts if p.key == key), None)
@@ -225,6 +227,9 @@ def from_loaded(loaded):
                    if data.preamble else None,
                    signature=signature,
                    date=cn_date(data.report_date) if data.report_date else None)
+    doc.lines = {k: data.lines.get(f) for k, f in (
+        ("title", "title"), ("addressee", "narrative.addressee"),
+        ("signature", "narrative.signature"), ("date", "report_date")) if data.lines.get(f)}
     placed = place_exhibits(catalog, data, outline) if catalog is not None else {}
     number = 0
     for spec in outline.parts:

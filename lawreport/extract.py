@@ -285,16 +285,19 @@ def classify(paras, fmt="text"):
         if "报告" in t or "情况" in t[-4:]:
             break
     # lines before the title proper (a site's menu, a column name) are not the title
-    at = next((k for k, t in enumerate(title_lines) if "报告" in t), None)
-    if at is not None and at > 0:
-        keep = at - 1 if _org_like(title_lines[at - 1]) else at
-        unplaced += [(toks[k].para.line.where, toks[k].text) for k in range(keep)]
-        title_lines = title_lines[keep:]
+    # (short words of a menu: 首页, 政务公开); a title wrapped over lines is kept whole
+    first = i - len(title_lines)
+    while len(title_lines) > 1 and _clen(title_lines[0]) <= 8 and \
+            not _org_like(title_lines[0]) and "报告" not in title_lines[0]:
+        unplaced.append((toks[first].para.line.where, title_lines.pop(0)))
+        first += 1
     if title_lines and _org_like(title_lines[0]) and len(title_lines) > 1:
         doc.org_name = re.sub(r"\s+", "", title_lines[0])
         doc.show_org = True
         title_lines = title_lines[1:]
     doc.title = "".join(title_lines) if title_lines else ""
+    if title_lines:
+        doc.lines["title"] = toks[i - len(title_lines)].para.line.line
     if not doc.org_name and doc.title:
         m = re.match(r"^(.{2,30}?)(?:关于|\d{4}\s*年|[〇○零一二三四五六七八九]{4}年)", doc.title)
         if m and m.group(1).endswith(_ORG_END):
@@ -308,23 +311,27 @@ def classify(paras, fmt="text"):
         if t.endswith(("：", ":")) and _clen(t) <= 40 and not re.search("[。；]", t) and \
                 not re.search("如下[：:]$", t):
             doc.addressee = t
+            doc.lines["addressee"] = toks[i].para.line.line
             i += 1
-    # the end: signature and date
+    # the end: signature and date (what follows the date, an appendix, is not placed)
     end = len(toks)
-    for j in range(len(toks) - 1, max(i, len(toks) - 8) - 1, -1):
+    for j in range(len(toks) - 1, i - 1, -1):
         t = re.sub(r"\s+", "", toks[j].text)
         m = re.match(r"^(.{2,30}?)(\d{4}年\d{1,2}月\d{1,2}日)$", t)
         if _is_date(t) or (m and _org_like(m.group(1))):
             for k in range(j + 1, len(toks)):
                 unplaced.append((toks[k].para.line.where, toks[k].text))
+            doc.lines["date"] = toks[j].para.line.line
             if m and not _is_date(t):
                 doc.signature, date_text = m.group(1), m.group(2)
+                doc.lines["signature"] = toks[j].para.line.line
             else:
                 date_text = t
                 if j - 1 >= i and _clen(toks[j - 1].text) <= 30 and \
                         not re.search("[，。；：]", toks[j - 1].text) and toks[j - 1].num is None:
                     doc.signature = toks[j - 1].text.strip()
                     j -= 1
+                    doc.lines["signature"] = toks[j].para.line.line
             doc.date = date_text.strip("（）()")
             end = j
             break
@@ -333,6 +340,7 @@ def classify(paras, fmt="text"):
         t = toks[-1].text if toks else ""
         if len(toks) > i + 1 and _org_like(t):
             doc.signature = t.strip()
+            doc.lines["signature"] = toks[-1].para.line.line
             end = len(toks) - 1
     if doc.signature and not doc.org_name:
         doc.org_name = re.sub(r"\s+", "", doc.signature)

@@ -93,7 +93,7 @@ def _package_inputs():
     """Files of the package that shape a report: catalogue, outlines, templates."""
     root = os.path.dirname(os.path.abspath(__file__))
     out = []
-    for sub in ("catalog", "templates", "kernelspecs"):
+    for sub in ("catalog", "templates", "kernelspecs", "rules"):
         for dirpath, _dirs, files in os.walk(os.path.join(root, sub)):
             out += [os.path.join(dirpath, f) for f in files if not f.endswith(".pyc")]
     return sorted(out)
@@ -356,7 +356,11 @@ def build(data_dir, org, year, out_dir="outputs", *, notebooks_dir=None, catalog
     all_notebooks = part_notebooks(notebooks_dir)
     outputs = {"formats": list(formats),
                "docx_template": _sha256(docx_template) if docx_template else None}
-    key = build_key(data_file, [p for _k, p in all_notebooks], cat_files,
+    from .check import rule_files_for
+
+    # the review rules of the data folder shape check.html and 数据核验 like a catalogue
+    key = build_key(data_file, [p for _k, p in all_notebooks],
+                    cat_files + rule_files_for(data_dir),
                     {**parameters, "timeout": timeout, **outputs})
     report = os.path.join(final, f"report.{formats[0]}")
     if not force:
@@ -366,6 +370,7 @@ def build(data_dir, org, year, out_dir="outputs", *, notebooks_dir=None, catalog
                                status="unchanged", n_warnings=n_warn)
     loaded = load_year(data_dir, org, year, catalog_files)
     data = loaded.data
+    _check_rules(data_dir)
     runs = part_runs(loaded, all_notebooks)
     used = {p for _k, p, _n, _x in runs}
     notebooks = [(k, p) for k, p in all_notebooks if p in used]
@@ -396,6 +401,13 @@ def build(data_dir, org, year, out_dir="outputs", *, notebooks_dir=None, catalog
                                    str(data.year)), ignore_errors=True)
     return BuildResult(data.org_slug, data.year, report, final,
                        warnings, status="built", n_warnings=len(warnings))
+
+
+def _check_rules(data_dir):
+    """Refuse a data folder's rules.yaml that cannot be read before any notebook runs."""
+    from .check import load_rules, rule_files_for
+
+    load_rules(rule_files_for(data_dir))
 
 
 def _export(loaded, runs, executed, prov, staging, formats=("html",), docx_template=None):

@@ -176,8 +176,9 @@ def _cjk_count(text):
     return len(re.findall(f"[{_HAN}]", text))
 
 
-def _block_lines(node):
-    """The text of an element, a line per block element."""
+def _block_lines(node, site=False):
+    """The text of an element, a line per block element. ``site``: the element is the
+    whole page, whose header and footer are the site's, not the article's."""
     from bs4 import NavigableString, Tag
 
     lines, cur = [], []
@@ -197,7 +198,8 @@ def _block_lines(node):
                 cur.append(re.sub(r"[\r\n\t]+", "", str(child)))
             elif isinstance(child, Tag):
                 if child.name in ("script", "style", "noscript", "iframe", "form", "button",
-                                  "select", "input", "nav", "footer", "header"):
+                                  "select", "input", "nav") or \
+                        (site and child.name in ("footer", "header")):
                     continue
                 block = child.name in _BLOCKS
                 if block:
@@ -216,6 +218,10 @@ def _read_html(path, raw):
 
     text = decode(raw, path, _html_charset(raw))
     soup = BeautifulSoup(text, "html.parser")
+    # a report lawreport built: its appendix (主要数据一览, 数据核验), charts and
+    # provenance line are not the published text
+    for n in soup.select(".lr-keyfigures, .lr-datacheck, .lr-exhibit, .lr-provenance"):
+        n.decompose()
     # menus: lists whose every entry is a link
     for lst in soup.find_all(["ul", "ol"]):
         entries = lst.find_all("li", recursive=False)
@@ -230,6 +236,7 @@ def _read_html(path, raw):
         if found:
             body = max(found, key=lambda n: _cjk_count(n.get_text()))
             break
+    site = body is None
     if body is None:
         # the element whose own paragraphs hold the most Chinese text
         best, score = soup.body or soup, 0
@@ -239,7 +246,7 @@ def _read_html(path, raw):
             if s > score:
                 best, score = n, s
         body = best
-    lines = _block_lines(body)
+    lines = _block_lines(body, site=site or body.name == "body")
     title = _html_title(soup)
     if title and not any(_same(title, ln) for ln in lines[:6]):
         lines.insert(0, title)

@@ -69,6 +69,9 @@ def figures_record(data, catalog, findings=()):
         "report_date": data.report_date.isoformat() if data.report_date else None,
         "figures": figures,
         "breakdowns": breakdowns,
-        "data_check": [{"level": f.level, "field": f.field, "line": f.line,
-                        "message": f.message, "zh": f.zh} for f in findings],
+        # a workbook's place is a cell (数据!C14), written as text
+        "data_check": [{"level": f.level, "field": f.field,
+                        "line": f.line if isinstance(f.line, int) or f.line is None
+                        else str(f.line), "message": f.message, "zh": f.zh}
+                       for f in findings],
     }
