@@ -190,20 +190,6 @@ class PartView:
     def present(self):
         return self.part is not None
 
-    def texts(self):
-        """The part's source texts (with placeholders), for the figures it names."""
-        if not self.present:
-            return []
-        text = self.data.parts[self.key]
-        out = [text.intro.text] if text.intro else []
-        for it in text.items:
-            out += [it.lead or "", it.text]
-        for area in text.areas:
-            out += [area.intro.text] if area.intro else []
-            for it in area.items:
-                out += [it.lead or "", it.text]
-        return out
-
     def exhibits(self):
         """The catalogue exhibits placed in this part."""
         if not self.present:
