@@ -313,6 +313,9 @@ def index_key(data_dir, out_dir, notebooks_dir, catalog_files):
                 files = [f for f in ("report.html", "report.docx", "report.pdf")
                          if os.path.isfile(os.path.join(folder, year, f))]
                 h.update(f"{org}/{year}\0{_sha256(fig)}\0{' '.join(files)}\0".encode())
+                check = os.path.join(folder, year, "check.json")
+                if os.path.isfile(check):  # the review's counts the index shows
+                    h.update(f"check\0{_sha256(check)}\0".encode())
     failed = os.path.join(out_dir, ".lawreport", "failed")
     if os.path.isdir(failed):
         for org in sorted(os.listdir(failed)):

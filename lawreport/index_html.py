@@ -129,10 +129,14 @@ class Pages:
                                                       r.cells["has_data"], r.cells["built"],
                                                       r.cells["status"], r.cells["report_date"],
                                                       r.cells["late"])}
-        self.reports = {(o, int(y)): {"report": rep, "docx": _str(dx), "pdf": _str(pdf)}
-                        for o, y, rep, dx, pdf in zip(r.reports["org"], r.reports["year"],
-                                                      r.reports["report"], r.reports["docx"],
-                                                      r.reports["pdf"])}
+        self.reports = {(o, int(y)): {"report": rep, "docx": _str(dx), "pdf": _str(pdf),
+                                      "check": _str(ck),
+                                      "counts": [int(e), int(w), int(i)] if _str(ck) else None}
+                        for o, y, rep, dx, pdf, ck, e, w, i in zip(
+                            r.reports["org"], r.reports["year"], r.reports["report"],
+                            r.reports["docx"], r.reports["pdf"], r.reports["check"],
+                            r.reports["check_error"], r.reports["check_warning"],
+                            r.reports["check_info"])}
         self.values, self.meta = {}, {}
         for o, y, fid, name, unit, v in zip(r.figures["org"], r.figures["year"],
                                             r.figures["id"], r.figures["name"],
@@ -196,11 +200,25 @@ class Pages:
         c = self.cells[(org, year)]
         if c["built"]:
             out, cls = _link(base + self.reports[(org, year)]["report"], "查看"), "lr-status"
+            if late and (self.reports[(org, year)] or {}).get("check"):
+                # the index: the review's findings (errors/warnings/infos) beside the report
+                out += " " + self._check(org, year, base, short=True)[0]
         else:
             out, cls = esc(STATUS_TEXT[c["status"]]), f"lr-status lr-{c['status']}"
         if late and c["late"]:
             out += '<span class="lr-late">逾期</span>'
         return out, cls
+
+    def _check(self, org, year, base, short=False):
+        """(HTML, class) of a report's review: its findings by severity, linking to its
+        check.html; — without one."""
+        rep = self.reports.get((org, year)) or {}
+        if not rep.get("check"):
+            return "—", "lr-text"
+        e, w, i = rep["counts"]
+        text = (f"核查 {e}/{w}/{i}" if short else f"错误 {e} · 警告 {w} · 提示 {i}")
+        cls = "lr-text lr-check" + (" lr-check-error" if e else "")
+        return _link(base + rep["check"], text), cls
 
     def _date(self, org, year):
         c = self.cells[(org, year)]
@@ -396,11 +414,12 @@ class Pages:
         for i, (label, members) in enumerate(r.groups, 1):
             ids = self.key_ids(year, members)
             files = self._has_files([(o, year) for o in members])
-            head = ["部门", "报告", "报告日期", *(["Word", "PDF"] if files else []),
-                    *map(self._head, ids)]
+            head = ["部门", "报告", "报告日期", "核查（错误/警告/提示）",
+                    *(["Word", "PDF"] if files else []), *map(self._head, ids)]
             rows = []
             for o in members:
-                cells = [self._status(o, year, "", late=False), self._date(o, year)]
+                cells = [self._status(o, year, "", late=False), self._date(o, year),
+                         self._check(o, year, "")]
                 if files:
                     cells += self._files(o, year, "")
                 vals = self.values.get((o, year), {})
@@ -432,11 +451,13 @@ class Pages:
                  f'<h1>{esc(name)}</h1><p class="lr-note">{esc(line)}</p></header>\n'
                  + self.nav(base))
         files = self._has_files([(org, y) for y in r.years])
-        head = ["年度", "报告", "报告日期", *(["Word", "PDF"] if files else [])]
+        head = ["年度", "报告", "报告日期", "核查（错误/警告/提示）",
+                *(["Word", "PDF"] if files else [])]
         rows = []
         for y in sorted(r.years, reverse=True):
             th = _link(base + year_page(y), f"{y}年")
-            cells = [self._status(org, y, base, late=False), self._date(org, y)]
+            cells = [self._status(org, y, base, late=False), self._date(org, y),
+                     self._check(org, y, base)]
             if files:
                 cells += self._files(org, y, base)
             rows.append((th, cells))

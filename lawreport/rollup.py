@@ -216,6 +216,21 @@ def _data_info(path):
     return info
 
 
+def _check_counts(folder):
+    """(check page, (errors, warnings, infos)) of a report's review (check.json beside
+    it, as the build writes it), or (None, (-1, -1, -1)) without one."""
+    import json
+
+    try:
+        with open(os.path.join(folder, "check.json"), encoding="utf-8") as fh:
+            rec = json.load(fh)
+        counts = rec.get("counts") or {}
+        return (str(rec.get("page") or "check.html"),
+                tuple(int(counts.get(k, 0)) for k in ("error", "warning", "info")))
+    except (OSError, ValueError, TypeError, AttributeError):
+        return None, (-1, -1, -1)
+
+
 def collect(out_dir, data_dir):
     """Every built report and every data file, and the (department, year) cells missing.
 
@@ -249,8 +264,9 @@ def collect(out_dir, data_dir):
         base = f"{quote(org)}/{year}/"
         docx, pdf = ((base + f if os.path.isfile(os.path.join(folder, f)) else None)
                      for f in ("report.docx", "report.pdf"))
+        check, counts = _check_counts(folder)
         rep_rows.append((org, year, name, base + "report.html", fj, date, is_late(year, date),
-                         docx, pdf))
+                         docx, pdf, base + check if check else None, *counts))
         for fid, f in sorted(record.get("figures", {}).items()):
             if isinstance(f, dict) and isinstance(f.get("value"), (int, float)) \
                     and not isinstance(f.get("value"), bool):
@@ -259,7 +275,8 @@ def collect(out_dir, data_dir):
                                  f["value"]))
     reports = pd.DataFrame(rep_rows, columns=["org", "year", "org_name", "report",
                                               "figures_json", "report_date", "late", "docx",
-                                              "pdf"])
+                                              "pdf", "check", "check_error", "check_warning",
+                                              "check_info"])
     figures = pd.DataFrame(fig_rows, columns=["org", "year", "id", "name", "unit", "kind",
                                               "value"])
     data = {}
