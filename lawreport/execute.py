@@ -91,6 +91,10 @@ def _make_kernel_manager_class():
             ksm.ensure_native_kernel = False
             return ksm
 
+        @default("client_factory")
+        def _default_client_factory(self):
+            return client_class
+
         async def _async_pre_start_kernel(self, **kw):
             if self.provisioner is None and fast_start_enabled():
                 self.kernel_id = self.kernel_id or kw.pop("kernel_id", str(uuid.uuid4()))
@@ -98,7 +102,58 @@ def _make_kernel_manager_class():
                     kernel_id=self.kernel_id, kernel_spec=self.kernel_spec, parent=self)
             return await super()._async_pre_start_kernel(**kw)
 
+        async def _async_wait(self, pollinterval=0.1):
+            # a killed kernel is gone within milliseconds: do not sleep a tenth of a
+            # second before looking again (jupyter_client's interval)
+            await super()._async_wait(pollinterval=min(pollinterval, 0.005))
+
+    client_class = _kernel_client_class()
     return LawreportKernelManager
+
+
+def _kernel_client_class():
+    """jupyter_client's asynchronous client, ready as soon as the kernel answers.
+
+    jupyter_client waits, once the kernel has answered ``kernel_info``, until
+    its IOPub channel has been quiet for 0.2 s. That is a fifth of a second of
+    every part for messages of the start, which nbclient ignores anyway (it
+    takes only the messages of the cell it runs); here IOPub is drained of what
+    has already arrived instead.
+    """
+    import time
+    from queue import Empty
+
+    from jupyter_client.asynchronous import AsyncKernelClient
+
+    class LawreportKernelClient(AsyncKernelClient):
+        async def wait_for_ready(self, timeout=None):
+            deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
+            while True:
+                self.kernel_info()
+                try:
+                    msg = await self.shell_channel.get_msg(timeout=1)
+                except Empty:
+                    pass
+                else:
+                    if msg["msg_type"] == "kernel_info_reply":
+                        try:  # IOPub is connected once it carries this request's status
+                            await self.iopub_channel.get_msg(timeout=0.2)
+                        except Empty:
+                            pass
+                        else:
+                            self._handle_kernel_info_reply(msg)
+                            break
+                if not await self._async_is_alive():
+                    raise RuntimeError("Kernel died before replying to kernel_info")
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
+            while True:
+                try:
+                    await self.iopub_channel.get_msg(timeout=0.01)
+                except Empty:
+                    break
+
+    return LawreportKernelClient
 
 
 def _fork_provisioner_class():
