@@ -94,8 +94,14 @@ def png_bytes(fig):
 
     The figure is laid out once (``tight_layout``) and drawn once: the layout
     engine that ``tight_layout`` leaves behind would make ``savefig`` draw the
-    whole figure a second time, for a layout that is already done.
+    whole figure a second time, for a layout that is already done. Layout and
+    drawing use one Agg renderer, so the text measured for the layout is not
+    measured again for the drawing.
     """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    if not isinstance(fig.canvas, FigureCanvasAgg):
+        FigureCanvasAgg(fig)
     fig.tight_layout()
     fig.set_layout_engine(None)
     buf = io.BytesIO()
