@@ -118,14 +118,25 @@ def _kernel_client_class():
     its IOPub channel has been quiet for 0.2 s. That is a fifth of a second of
     every part for messages of the start, which nbclient ignores anyway (it
     takes only the messages of the cell it runs); here IOPub is drained of what
-    has already arrived instead.
+    has already arrived instead. Its sockets try to connect every 5 ms rather
+    than every 100 ms while the kernel is not listening yet.
     """
     import time
     from queue import Empty
 
+    import zmq
     from jupyter_client.asynchronous import AsyncKernelClient
+    from traitlets import default
 
     class LawreportKernelClient(AsyncKernelClient):
+        @default("context")
+        def _default_context(self):
+            # The client connects before a forked kernel (ready in some 50 ms) has
+            # bound its sockets; zmq tries again after 100 ms by default.
+            context = AsyncKernelClient._context_default(self)
+            context.setsockopt(zmq.RECONNECT_IVL, 5)
+            return context
+
         async def wait_for_ready(self, timeout=None):
             deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
             while True:
