@@ -452,5 +452,10 @@ os.register_at_fork(after_in_child=_forget_inherited_server)
 if __name__ == "__main__":
     if len(sys.argv) == 3 and sys.argv[1] == "--fork-server":
         _serve(int(sys.argv[2]))
+        # its kernels are gone and it has nothing to save: skip the interpreter's
+        # finalization of everything it imported
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
     else:
         main()
