@@ -41,7 +41,7 @@ report: setup ## set everything up and build the sample report into outputs/
 test: test-system-packages $(VENV)/.installed ## set everything up and run the tests
 	$(PY) -m pytest
 
-bench: setup ## run the benchmarks against the plain papermill + nbconvert pipeline
+bench: setup ## benchmarks: the floor, one report, a batch, an unchanged rebuild, each against its target
 	$(PY) bench/run.py
 
 lint: setup ## check the code with ruff (rules in pyproject.toml)
