@@ -188,7 +188,8 @@ def kernel_start():
 
 
 def check(ratio, target):
-    return f"{ratio:.2f} (target <= {target}: {'met' if ratio <= target else 'NOT met'})"
+    digits = 3 if target < 0.1 else 2
+    return f"{ratio:.{digits}f} (target <= {target}: {'met' if ratio <= target else 'NOT met'})"
 
 
 def main():
