@@ -16,7 +16,9 @@ this run, on this machine, side by side, and printed with its target:
 4. an unchanged rebuild of the whole sample against its full build.
 
 CPU time is user + system time of the command and of every process it waited
-for (kernels, the fork server, batch workers), from ``getrusage``.
+for (kernels, the fork server, batch workers), from ``getrusage``. The floor is
+sampled beside each run of one report and after the batch, and each ratio takes
+the samples nearest its other timing: a machine's speed drifts over minutes.
 """
 
 from __future__ import annotations
@@ -63,9 +65,12 @@ def timed(cmd, **kw):
     return Run(wall, cpu, r.stdout)
 
 
-def median_of(n, fn):
-    runs = [fn() for _ in range(n)]
+def median(runs):
     return Run(statistics.median(r.wall for r in runs), statistics.median(r.cpu for r in runs))
+
+
+def median_of(n, fn):
+    return median([fn() for _ in range(n)])
 
 
 def lawreport(*args):
@@ -91,24 +96,32 @@ def sample_parameters(tmp):
     return params, names
 
 
-def bench_floor(tmp, repeat, params, names):
-    def floor(root, env=None):
-        return timed([sys.executable, BENCH / "floor.py", json.dumps(params),
-                      *[root / "notebooks" / n for n in names]], env=env, cwd=root)
+class Floor:
+    """The floor, with today's code and with :data:`BEFORE`'s, sampled between the other
+    measurements: a machine's speed drifts over minutes (other work, a shared host), and a
+    ratio of two timings taken side by side does not."""
 
-    now = median_of(repeat, lambda: floor(ROOT))
-    before = None
-    old = tmp / "before"
-    old.mkdir()
-    r = subprocess.run(f"git archive {BEFORE} lawreport notebooks | tar -x -C '{old}'",
-                       shell=True, cwd=ROOT, capture_output=True)
-    if r.returncode == 0 and (old / "lawreport" / "__init__.py").is_file():
-        env = dict(os.environ, PYTHONPATH=str(old))
-        before = median_of(repeat, lambda: floor(old, env))
-    return now, before
+    def __init__(self, tmp, params, names):
+        self.params, self.names, self.now, self.before = params, names, [], []
+        self.old = tmp / "before"
+        self.old.mkdir()
+        r = subprocess.run(f"git archive {BEFORE} lawreport notebooks | tar -x -C '{self.old}'",
+                           shell=True, cwd=ROOT, capture_output=True)
+        if r.returncode != 0 or not (self.old / "lawreport" / "__init__.py").is_file():
+            self.old = None  # a clone without that commit
+
+    def _run(self, root, env=None):
+        return timed([sys.executable, BENCH / "floor.py", json.dumps(self.params),
+                      *[root / "notebooks" / n for n in self.names]], env=env, cwd=root)
+
+    def sample(self):
+        self.now.append(self._run(ROOT))
+        if self.old is not None:
+            self.before.append(self._run(self.old, dict(os.environ, PYTHONPATH=str(self.old))))
 
 
-def bench_one_report(tmp, repeat, params, names):
+def bench_one_report(tmp, repeat, params, names, floor):
+    """One report, each run beside a sample of the floor; then the plain pipeline."""
     org, year = SAMPLE
     plain_params = tmp / "params.yaml"
     plain_params.write_text(json.dumps({**params, "out_dir": str(tmp / "plain-figures")}),
@@ -126,7 +139,11 @@ def bench_one_report(tmp, repeat, params, names):
                                "--year", year, "--out", tmp / "ours"), cwd=ROOT)
 
     ours()  # warm the file cache and the font cache once, for both
-    return median_of(repeat, ours), median_of(repeat, plain)
+    runs = []
+    for _ in range(repeat):
+        floor.sample()
+        runs.append(ours())
+    return median(runs), median_of(repeat, plain)
 
 
 def bench_batch(tmp):
@@ -206,28 +223,32 @@ def main():
     with tempfile.TemporaryDirectory(prefix="lawreport-bench-") as d:
         tmp = Path(d)
         params, names = sample_parameters(tmp)
-        floor, before = bench_floor(tmp, args.repeat, params, names)
+        floor = Floor(tmp, params, names)
+        ours, plain = bench_one_report(tmp, args.repeat, params, names, floor)
+        now = median(floor.now)
         print(f"1. floor ({org} {year}, {len(names)} notebooks' code in one process): "
-              f"{floor.wall:.2f} s wall, {floor.cpu:.2f} s CPU")
-        if before is not None:
+              f"{now.wall:.2f} s wall, {now.cpu:.2f} s CPU")
+        if floor.before:
+            before = median(floor.before)
             print(f"   the same before the speed work ({BEFORE}): {before.wall:.2f} s wall, "
                   f"{before.cpu:.2f} s CPU")
-            print(f"   floor / before: wall {check(floor.wall / before.wall, 0.5)}, "
-                  f"CPU {check(floor.cpu / before.cpu, 0.5)}")
+            print(f"   floor / before: wall {check(now.wall / before.wall, 0.5)}, "
+                  f"CPU {check(now.cpu / before.cpu, 0.5)}")
         else:
             print(f"   before ({BEFORE}): not measured (no git history of that commit)")
-        ours, plain = bench_one_report(tmp, args.repeat, params, names)
         print(f"2. one report ({org} {year}): lawreport build --force {ours.wall:.2f} s wall, "
               f"{ours.cpu:.2f} s CPU")
-        print(f"   wall / floor's {check(ours.wall / floor.wall, 1.5)}")
-        print(f"   CPU / floor's {check(ours.cpu / floor.cpu, 2.5)}")
+        print(f"   wall / floor's {check(ours.wall / now.wall, 1.5)}")
+        print(f"   CPU / floor's {check(ours.cpu / now.cpu, 2.5)}")
         print(f"   wall / plain papermill+nbconvert's ({plain.wall:.2f} s wall, "
               f"{plain.cpu:.2f} s CPU) {check(ours.wall / plain.wall, 0.2)}")
         j2, j1, n = bench_batch(tmp)
+        floor.sample()
+        now = median(floor.now[-2:])  # the floor's samples nearest the batch
         print(f"3. batch of {n} department-years: --jobs 2 {j2.wall:.1f} s wall, "
               f"{j2.cpu:.1f} s CPU; --jobs 1 {j1.wall:.1f} s wall, {j1.cpu:.1f} s CPU")
-        print(f"   CPU per report / floor's: {j2.cpu / n:.2f} s, "
-              f"{check(j2.cpu / n / floor.cpu, 2)}")
+        print(f"   CPU per report / floor's ({now.cpu:.2f} s): {j2.cpu / n:.2f} s, "
+              f"{check(j2.cpu / n / now.cpu, 2)}")
         print(f"   --jobs 2 / --jobs 1 {check(j2.wall / j1.wall, 0.55)}")
         noop, full = bench_noop(tmp, args.repeat)
         print(f"4. unchanged rebuild of the sample {noop.wall:.2f} s, full build "
