@@ -139,13 +139,40 @@ def _run_local(targets, args, jobs, log):
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     workers = min(jobs, len(targets))
-    per_build = max(1, jobs // workers)
     ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        futures = [pool.submit(_build_one, org, year, *args, per_build)
-                   for org, year in targets]
+    # one bound across the workers on the notebooks executing at once: a build may run
+    # its parts side by side whenever the others leave a slot free (the batch's last
+    # builds then use every core), and never more than --jobs notebooks run together
+    slots = ctx.BoundedSemaphore(jobs)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx,
+                             initializer=_share_slots, initargs=(slots,)) as pool:
+        futures = [pool.submit(_build_one, org, year, *args, jobs)
+                   for org, year in _costliest_first(targets, args[0])]
         for fut in as_completed(futures):
             yield fut.result()
+
+
+def _share_slots(slots):
+    """Worker initializer: the batch's bound on notebooks executing at once."""
+    from . import pipeline
+
+    pipeline.NOTEBOOK_SLOTS = slots
+
+
+def _costliest_first(targets, data_dir):
+    """The builds with the most to do first (more earlier years, more text), so that no
+    long build starts last and runs alone."""
+    from .api import data_path
+    from .history import earlier_files
+
+    def cost(target):
+        try:
+            path = data_path(data_dir, *target)
+            return (len(earlier_files(path)), os.path.getsize(path))
+        except Exception:  # an unreadable target fails in its build, with its message
+            return (0, 0)
+
+    return sorted(targets, key=cost, reverse=True)
 
 
 def _run_dask(targets, args, address):

@@ -25,6 +25,9 @@ __all__ = ["build", "BuildResult", "build_key", "default_notebooks_dir", "proven
            "part_runs", "FORMATS", "check_formats"]
 
 STATE_DIR = ".lawreport"
+#: a batch's bound on the notebooks executing at once across its worker processes (a
+#: multiprocessing semaphore set by lawreport.batch), or None: each build's own --jobs
+NOTEBOOK_SLOTS = None
 FORMATS = ("html", "docx", "pdf")  # report.<format>, in this order
 
 
@@ -194,6 +197,9 @@ def _run_parts(runs, staging, parameters, notebooks_dir, timeout, data, out_dir,
     from concurrent.futures import ThreadPoolExecutor
 
     def run(key, nb_path, name, extra):
+        slots = NOTEBOOK_SLOTS
+        if slots is not None:
+            slots.acquire()
         log(f"{data.org_slug} {data.year}: running {name}")
         target = os.path.join(staging, "notebooks", name)
         try:
@@ -201,9 +207,14 @@ def _run_parts(runs, staging, parameters, notebooks_dir, timeout, data, out_dir,
                                 cwd=notebooks_dir, timeout=timeout)
         finally:
             _close_thread_loop()
+            if slots is not None:
+                slots.release()
 
+    # the summary, the longest part, starts first; results are read in part order
+    order = sorted(runs, key=lambda r: r[0] != "summary")
     with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(runs)))) as pool:
-        futures = [(k, pool.submit(run, k, p, n, x)) for k, p, n, x in runs]
+        submitted = {k: pool.submit(run, k, p, n, x) for k, p, n, x in order}
+        futures = [(k, submitted[k]) for k, _p, _n, _x in runs]
         errors, executed = [], {}
         for key, fut in futures:
             try:
