@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from importlib import resources
 
-__all__ = ["assemble", "export_html", "html_cell", "REMOVE_TAGS"]
+__all__ = ["assemble", "export_html", "html_cell", "make_exporter", "REMOVE_TAGS"]
 
 REMOVE_TAGS = ("parameters", "injected-parameters", "lr-hide")
 _exporter = None
@@ -46,25 +46,32 @@ def assemble(parts, front_html, closing_html, appendix=()):
     return nb
 
 
+def make_exporter(template_name="lawreport", template_file=None):
+    """An HTMLExporter for one of lawreport's template packages (``templates/<name>``):
+    no inputs or prompts, tagged cells removed, ``lang="zh"``."""
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+    from traitlets.config import Config
+
+    base = str(resources.files("lawreport").joinpath("templates"))
+    c = Config()
+    c.TagRemovePreprocessor.remove_cell_tags = set(REMOVE_TAGS)
+    c.TagRemovePreprocessor.enabled = True
+    kw = {"template_file": template_file} if template_file else {}
+    exporter = HTMLExporter(config=c, template_name=template_name,
+                            extra_template_basedirs=[base], **kw)
+    exporter.exclude_input = True
+    exporter.exclude_input_prompt = True
+    exporter.exclude_output_prompt = True
+    exporter.language_code = "zh"
+    exporter.register_preprocessor(TagRemovePreprocessor(config=c), enabled=True)
+    return exporter
+
+
 def _get_exporter():
     global _exporter
     if _exporter is None:
-        from nbconvert import HTMLExporter
-        from nbconvert.preprocessors import TagRemovePreprocessor
-        from traitlets.config import Config
-
-        base = str(resources.files("lawreport").joinpath("templates"))
-        c = Config()
-        c.TagRemovePreprocessor.remove_cell_tags = set(REMOVE_TAGS)
-        c.TagRemovePreprocessor.enabled = True
-        exporter = HTMLExporter(config=c, template_name="lawreport",
-                                extra_template_basedirs=[base])
-        exporter.exclude_input = True
-        exporter.exclude_input_prompt = True
-        exporter.exclude_output_prompt = True
-        exporter.language_code = "zh"
-        exporter.register_preprocessor(TagRemovePreprocessor(config=c), enabled=True)
-        _exporter = exporter
+        _exporter = make_exporter()
     return _exporter
 
 

@@ -17,7 +17,6 @@ import hashlib
 import json
 import os
 import re
-from importlib import resources
 
 __all__ = ["page_html", "notebook_html", "write_if_changed", "write_pages", "pages_present",
            "MANIFEST"]
@@ -32,24 +31,9 @@ _exporter = None
 def _get_exporter():
     global _exporter
     if _exporter is None:
-        from nbconvert import HTMLExporter
-        from nbconvert.preprocessors import TagRemovePreprocessor
-        from traitlets.config import Config
+        from .export import make_exporter
 
-        from .export import REMOVE_TAGS
-
-        base = str(resources.files("lawreport").joinpath("templates"))
-        c = Config()
-        c.TagRemovePreprocessor.remove_cell_tags = set(REMOVE_TAGS)
-        c.TagRemovePreprocessor.enabled = True
-        exporter = HTMLExporter(config=c, template_name="index", template_file="page.html.j2",
-                                extra_template_basedirs=[base])
-        exporter.exclude_input = True
-        exporter.exclude_input_prompt = True
-        exporter.exclude_output_prompt = True
-        exporter.language_code = "zh"
-        exporter.register_preprocessor(TagRemovePreprocessor(config=c), enabled=True)
-        _exporter = exporter
+        _exporter = make_exporter("index", "page.html.j2")
     return _exporter
 
 
