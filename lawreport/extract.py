@@ -204,7 +204,7 @@ class _Tok:
         return self.para.text
 
 
-def _split_lead(tok, allow_plain=True):
+def _split_lead(tok):
     """(lead, text) of a numbered paragraph: a run-in heading and what follows it."""
     rest = tok.num.rest if tok.num else tok.text
     bold = tok.para.line.bold_lead
@@ -213,8 +213,6 @@ def _split_lead(tok, allow_plain=True):
             tok.num.label.strip()) else bold
         if b and rest.startswith(b) and len(rest) > len(b):
             return b, rest[len(b):]
-    if not allow_plain:
-        return None, rest
     m = re.search("[。！？：]", rest)
     if m and m.end() < len(rest) and rest[m.end():].strip() and _clen(rest[:m.end()]) <= 30:
         return rest[:m.end()], rest[m.end():]
@@ -395,10 +393,10 @@ def _fill_part(part, toks):
     info = {"area": None, "item": None, "items": "none"}
     where = part.where
 
-    def item_of(tok, lead_ok=True, place=""):
+    def item_of(tok, place=""):
         if tok.num is None:
             return Item(tok.text, where=place, line=tok.para.line.line)
-        lead, text = _split_lead(tok) if lead_ok else (None, tok.num.rest)
+        lead, text = _split_lead(tok)
         return Item(text.strip(), tok.num.label, lead, place, tok.para.line.line)
 
     if not styles:

@@ -347,13 +347,11 @@ def _outline_yaml(ex, name, year, org_name):
     y.line(f"name: {name}")
     y.line(f"description: {_q((org_name or '') + (str(year) if year else '') + ' 年度报告的提纲')}")
     y.line(f"title: {_q(_heading_template(_escape_braces(doc.title), year))}")
-    first = next(iter(ex.numbering.values()), {}) if ex.numbering else {}
     base = {"part": ex.numbering.get("_part", "{cn}、")}
     areas = [v["area"] for k, v in ex.numbering.items() if k != "_part" and v.get("area")]
     items = [v["item"] for k, v in ex.numbering.items() if k != "_part" and v.get("item")]
     base["area"] = areas[0] if areas else "（{cn}）"
     base["item"] = items[0] if items else "{n}. "
-    del first
     if not any(p.label for p in doc.parts):
         base["part"] = ""
     y.line("numbering:")
