@@ -82,9 +82,18 @@ def _near_misses(text, target, known_spans, known_words, *, allow_indel=True, ed
     """Spans of ``text`` one edit away from ``target``, not a known word."""
     n = len(target)
     lengths = [n] + ([n - 1, n + 1] if allow_indel else [])
+    firsts = _positions(text, target[0])
     out = []
     for L in lengths:
-        for i in range(0, len(text) - L + 1):
+        # a window one edit away keeps the target's first and last characters, unless
+        # the edit replaced one of them (``edges``): only windows at those characters
+        starts = firsts
+        if edges and L == n:  # (a swap of a 2-character word changes both ends)
+            starts = (range(len(text)) if n < 3 else
+                      sorted(set(firsts) | {j - L + 1 for j in _positions(text, target[-1])}))
+        for i in starts:
+            if i < 0 or i + L > len(text):
+                continue
             w = text[i:i + L]
             if w == target or w in known_words or not _HAN.match(w[0]) or \
                     not _HAN.match(w[-1]):
@@ -101,6 +110,15 @@ def _near_misses(text, target, known_spans, known_words, *, allow_indel=True, ed
                 continue  # a known word with a neighbouring character
             if levenshtein(w, target, 1) == 1:
                 out.append((i, i + L, w))
+    return out
+
+
+def _positions(text, char):
+    """Every index of ``char`` in ``text``, in order."""
+    out, i = [], text.find(char)
+    while i >= 0:
+        out.append(i)
+        i = text.find(char, i + 1)
     return out
 
 
