@@ -79,6 +79,10 @@ def _warm():
     import importlib
 
     gc.disable()  # imports make objects to keep, not garbage: no collections meanwhile
+    # A build's kernels run no debugger: without debugpy (a twentieth of a second to
+    # import) ipykernel starts them without one, as it does where debugpy is missing.
+    # JupyterLab's kernels start the plain way, debugger included.
+    sys.modules.setdefault("debugpy", None)
     _preload()
 
     from matplotlib import font_manager
@@ -107,8 +111,10 @@ def _warm():
     # FT2Font reads its file through a file object: a forked copy would share its
     # offset with the other kernels, so each kernel opens the fonts anew.
     font_manager._get_font.cache_clear()
-    gc.collect()
-    gc.freeze()  # objects of the warm state stay out of every kernel's collections
+    # the warm state stays out of every kernel's collections; what little garbage the
+    # imports left is frozen with it rather than collected (a collection of all this
+    # costs a twentieth of a second before the first kernel can start)
+    gc.freeze()
     gc.enable()
 
 
@@ -324,9 +330,7 @@ class ForkServer:
             raise ForkServerUnavailable("no pidfd_open on this system")
         self._lock = threading.Lock()
         self._sock, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        # (debugpy, imported once there for every kernel, would warn of frozen modules on
-        # the build's terminal; a kernel's own environment is the one it is started with)
-        env = dict(os.environ, **SINGLE_THREAD_ENV, PYDEVD_DISABLE_FILE_VALIDATION="1")
+        env = dict(os.environ, **SINGLE_THREAD_ENV)
         try:
             self._proc = subprocess.Popen(
                 [sys.executable, "-m", "lawreport.kernel", "--fork-server",
@@ -424,6 +428,8 @@ class ForkServer:
             self._sock.close()
         except OSError:
             pass
+        if self._ready is None:  # still warming up: it has no kernel to stop
+            self._proc.kill()
         try:
             self._proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
