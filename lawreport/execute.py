@@ -351,25 +351,47 @@ def _import_jsonschema_lean():
                 del sys.modules["rfc3987_syntax"]
 
 
-#: What a build needs after its parts (the export), imported while the warm process
-#: of the first build of a process gets ready: time this process would otherwise
-#: spend waiting, and later spend on the critical path.
-_PREFETCH = ("nbconvert.exporters.html", "pandas")
-_prefetched = []
+def start_fork_server():
+    """Start this process's warm process for kernels, if kernels start that way (it is
+    shared by every part of every build of the process): whether one runs."""
+    if not fast_start_enabled():
+        return False
+    from .kernel import ForkServer, ForkServerUnavailable
+
+    try:
+        ForkServer.shared()
+    except ForkServerUnavailable:  # the kernels start the plain way
+        return False
+    return True
 
 
-def _prefetch():
-    import importlib
-
+def prefetch():
+    """Import what running parts needs (papermill) and then what the export after them
+    needs (nbconvert's exporter, run once on an empty report), in a thread of its own:
+    started while this process's first fork server warms up, it uses time the process
+    would otherwise spend waiting for the first kernel, and takes the exporter's first
+    use off the critical path. Once per process."""
     with _IMPORT_LOCK:
         if _prefetched:
             return
         _prefetched.append(True)
-    for name in _PREFETCH:
+
+    def run():
         try:
-            importlib.import_module(name)
-        except ImportError:
+            _import_jsonschema_lean()
+            import nbformat  # noqa: F401
+            import papermill  # noqa: F401
+
+            from .export import warm
+
+            warm()
+        except Exception:  # the build itself imports these and reports what fails
             pass
+
+    threading.Thread(target=run, name="lawreport-prefetch", daemon=True).start()
+
+
+_prefetched = []
 
 
 def execute_part(key, notebook, output, parameters, *, cwd=None, timeout=600):
@@ -383,20 +405,10 @@ def execute_part(key, notebook, output, parameters, *, cwd=None, timeout=600):
     PartTimeoutError
         A cell ran longer than ``timeout`` seconds.
     """
-    server = None
-    if fast_start_enabled():  # the warm process gets ready while papermill is imported
-        from .kernel import ForkServer, ForkServerUnavailable
-
-        try:
-            server = ForkServer.shared()
-        except ForkServerUnavailable:
-            pass
+    start_fork_server()  # the warm process gets ready while papermill is imported
     _import_jsonschema_lean()
     import nbformat
     import papermill as pm
-
-    if server is not None and not server.is_ready():
-        _prefetch()
 
     notebook, output = os.path.abspath(notebook), os.path.abspath(output)
     check_parameters(parameters)

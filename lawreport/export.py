@@ -9,12 +9,14 @@ cells tagged ``lr-hide``.
 
 from __future__ import annotations
 
+import threading
 from importlib import resources
 
-__all__ = ["assemble", "export_html", "html_cell", "make_exporter", "REMOVE_TAGS"]
+__all__ = ["assemble", "export_html", "html_cell", "make_exporter", "warm", "REMOVE_TAGS"]
 
 REMOVE_TAGS = ("parameters", "injected-parameters", "lr-hide")
 _exporter = None
+_EXPORT_LOCK = threading.Lock()  # one exporter per process, used by one thread at a time
 
 
 def html_cell(cid, html):
@@ -77,8 +79,15 @@ def _get_exporter():
 
 def export_html(nb, *, title, version, provenance_line):
     """Render the assembled notebook to the report's HTML text."""
-    exporter = _get_exporter()
-    body, _ = exporter.from_notebook_node(
-        nb, resources={"lawreport": {"title": title, "version": version,
-                                     "provenance_line": provenance_line}})
+    with _EXPORT_LOCK:
+        body, _ = _get_exporter().from_notebook_node(
+            nb, resources={"lawreport": {"title": title, "version": version,
+                                         "provenance_line": provenance_line}})
     return body
+
+
+def warm():
+    """Export an empty report once, so that what a process's first export pays once (the
+    exporter, its compiled templates, nbconvert's HTML clean-up selectors) is paid while
+    the process waits for its first kernel, not after its last part."""
+    export_html(assemble([], "", ""), title="", version="", provenance_line="")

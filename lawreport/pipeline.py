@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from .api import catalog_files_for, data_path, load_year
 from .exceptions import BuildLockedError, InputError
-from .execute import execute_part, part_notebooks
+from .execute import execute_part, part_notebooks, prefetch, start_fork_server
 
 __all__ = ["build", "BuildResult", "build_key", "default_notebooks_dir", "provenance",
            "part_runs", "FORMATS", "check_formats"]
@@ -379,9 +379,12 @@ def build(data_dir, org, year, out_dir="outputs", *, notebooks_dir=None, catalog
         if old_key == key:
             return BuildResult(str(org), int(year), report, final,
                                status="unchanged", n_warnings=n_warn)
+    warming = start_fork_server()  # it warms up while the data is read and checked
     loaded = load_year(data_dir, org, year, catalog_files)
     data = loaded.data
     _check_rules(data_dir)
+    if warming:
+        prefetch()
     runs = part_runs(loaded, all_notebooks)
     used = {p for _k, p, _n, _x in runs}
     notebooks = [(k, p) for k, p in all_notebooks if p in used]
