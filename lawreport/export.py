@@ -66,6 +66,9 @@ def make_exporter(template_name="lawreport", template_file=None):
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
     exporter.language_code = "zh"
+    # the notebook is validated once, after the preprocessors, not after each of them
+    # (a dozen validations of the whole report, a third of the export's time)
+    exporter.optimistic_validation = True
     exporter.register_preprocessor(TagRemovePreprocessor(config=c), enabled=True)
     return exporter
 
