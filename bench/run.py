@@ -24,6 +24,7 @@ the samples nearest its other timing: a machine's speed drifts over minutes.
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import platform
@@ -109,6 +110,8 @@ class Floor:
                            shell=True, cwd=ROOT, capture_output=True)
         if r.returncode != 0 or not (self.old / "lawreport" / "__init__.py").is_file():
             self.old = None  # a clone without that commit
+        else:  # with its bytecode, as today's code has it (make setup): a like comparison
+            compileall.compile_dir(self.old / "lawreport", quiet=1)
 
     def _run(self, root, env=None):
         return timed([sys.executable, BENCH / "floor.py", json.dumps(self.params),
@@ -220,6 +223,7 @@ def main():
     print(f"versions: {versions()}")
     print(f"kernels: {kernel_start()}")
     org, year = SAMPLE
+    compileall.compile_dir(ROOT / "lawreport", quiet=1)  # as make setup does
     with tempfile.TemporaryDirectory(prefix="lawreport-bench-") as d:
         tmp = Path(d)
         params, names = sample_parameters(tmp)
