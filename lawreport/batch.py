@@ -1,10 +1,11 @@
 """Building many department-years: selection, parallel or distributed runs, summary.
 
 ``--jobs N`` bounds how many notebooks execute at once: with several
-department-years, up to N of them build side by side in worker processes
-(each running its parts one after another); a single department-year runs up
-to N of its parts side by side. With ``--scheduler ADDRESS`` the same builds
-run as tasks on a Dask distributed cluster.
+department-years, up to N of them build side by side in threads of this
+process (their notebooks run in kernels of their own, and one bound covers
+them all); a single department-year runs up to N of its parts side by side.
+With ``--scheduler ADDRESS`` the same builds run as tasks on a Dask
+distributed cluster.
 """
 
 from __future__ import annotations
@@ -114,14 +115,15 @@ def select(data_dir, orgs=None, years=None):
 
 
 def _build_one(org, year, data_dir, out_dir, notebooks_dir, catalog_files, timeout, force,
-               formats, docx_template, jobs, log=None):
-    """Build one department-year; never raises (runs in worker processes)."""
+               formats, docx_template, jobs, log=None, bound=None):
+    """Build one department-year; never raises (runs in the batch's threads, or as a
+    Dask task)."""
     from .pipeline import build
 
     try:
         r = build(data_dir, org, year, out_dir, notebooks_dir=notebooks_dir,
                   catalog_files=catalog_files, timeout=timeout, force=force, jobs=jobs,
-                  log=log, formats=formats, docx_template=docx_template)
+                  log=log, formats=formats, docx_template=docx_template, bound=bound)
     except LawReportError as exc:
         return Outcome(org, year, "failed", error=str(exc), code=exc.exit_code)
     except Exception as exc:  # an internal error must not take the batch down
@@ -135,28 +137,30 @@ def _run_local(targets, args, jobs, log):
         for org, year in targets:
             yield _build_one(org, year, *args, jobs, log if len(targets) == 1 else None)
         return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures import ThreadPoolExecutor, as_completed
 
-    workers = min(jobs, len(targets))
-    ctx = multiprocessing.get_context("spawn")
-    # one bound across the workers on the notebooks executing at once: a build may run
-    # its parts side by side whenever the others leave a slot free (the batch's last
-    # builds then use every core), and never more than --jobs notebooks run together
-    slots = ctx.BoundedSemaphore(jobs)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx,
-                             initializer=_share_slots, initargs=(slots,)) as pool:
-        futures = [pool.submit(_build_one, org, year, *args, jobs)
+    from .pipeline import NotebookBound
+
+    # Builds run side by side in threads of this process: the work is in the kernels
+    # (processes of their own), and one process keeps one warm process to fork them
+    # from and one set of imports. One bound covers every build's notebooks, so a
+    # build may run its parts side by side whenever the others leave a slot free (the
+    # batch's last builds then use every core), and never more than --jobs run at once.
+    bound = NotebookBound(jobs)
+    pool = ThreadPoolExecutor(max_workers=min(jobs, len(targets)),
+                              thread_name_prefix="lawreport-build")
+    try:
+        futures = [pool.submit(_build_one, org, year, *args, jobs, None, bound)
                    for org, year in _costliest_first(targets, args[0])]
         for fut in as_completed(futures):
             yield fut.result()
-
-
-def _share_slots(slots):
-    """Worker initializer: the batch's bound on notebooks executing at once."""
-    from . import pipeline
-
-    pipeline.NOTEBOOK_SLOTS = slots
+    except BaseException:  # Ctrl-C, or the caller stopped reading: start nothing more
+        bound.stop()
+        if sys.stderr.isatty():
+            print("stopping: waiting for the notebooks running now to end…", file=sys.stderr)
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _costliest_first(targets, data_dir):

@@ -437,6 +437,18 @@ class ForkServer:
             self._proc.wait()
 
 
+def stop_shared():
+    """Stop this process's fork server, killing every kernel it forked (a stopped batch:
+    their builds fail at once instead of running on); kernels asked for later start the
+    plain way."""
+    with _SHARED_LOCK:
+        server = ForkServer._shared if ForkServer._shared_pid == os.getpid() else None
+        if isinstance(server, ForkServer):
+            ForkServer._shared = ForkServerUnavailable("the fork server was stopped")
+    if isinstance(server, ForkServer):
+        server.close()
+
+
 _SHARED_LOCK = threading.Lock()
 _START_DIR = os.getcwd()
 

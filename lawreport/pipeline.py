@@ -15,20 +15,21 @@ import os
 import re
 import shutil
 import sys
+import threading
 from dataclasses import dataclass, field
 
 from .api import catalog_files_for, data_path, load_year
-from .exceptions import BuildLockedError, InputError
+from .exceptions import BuildError, BuildLockedError, InputError
 from .execute import execute_part, part_notebooks, prefetch, start_fork_server
 
 __all__ = ["build", "BuildResult", "build_key", "default_notebooks_dir", "provenance",
            "part_runs", "FORMATS", "check_formats"]
 
 STATE_DIR = ".lawreport"
-#: a batch's bound on the notebooks executing at once across its worker processes (a
-#: multiprocessing semaphore set by lawreport.batch), or None: each build's own --jobs
-NOTEBOOK_SLOTS = None
 FORMATS = ("html", "docx", "pdf")  # report.<format>, in this order
+#: Word and PDF are drawn with matplotlib and typeset with WeasyPrint, neither made for
+#: threads: builds running side by side in one process write them one at a time
+_DRAWING_LOCK = threading.Lock()
 
 
 def check_formats(formats, docx_template=None):
@@ -187,19 +188,47 @@ def _close_thread_loop():
     asyncio.set_event_loop(None)
 
 
-def _run_parts(runs, staging, parameters, notebooks_dir, timeout, data, out_dir, log, jobs):
+class NotebookBound:
+    """How many part notebooks execute at once across builds running side by side in
+    one process (a batch's ``--jobs``), and a stop: once stopped, no notebook starts."""
+
+    def __init__(self, n):
+        self._slots = threading.BoundedSemaphore(n)
+        self._stopped = threading.Event()
+
+    def acquire(self):
+        self._slots.acquire()
+        if self._stopped.is_set():
+            self._slots.release()
+            raise BuildError("the batch was stopped before this part started")
+
+    def release(self):
+        self._slots.release()
+
+    def stop(self):
+        """Start no further notebook, and end the running ones forked from this
+        process's warm process (their builds fail; kernels started the plain way end
+        with the interrupt the terminal gave them)."""
+        from .kernel import stop_shared
+
+        self._stopped.set()
+        stop_shared()
+
+
+def _run_parts(runs, staging, parameters, notebooks_dir, timeout, data, out_dir, log, jobs,
+               bound=None):
     """Execute the part notebooks side by side, each in its own fresh kernel.
 
     ``runs`` holds ``(key, notebook, output name, extra parameters)``: one run per
     report part (a kind's notebook runs once for each part of that kind), then the
-    summary. Returns ``{key: executed notebook}``.
+    summary. At most ``jobs`` run at once, and a :class:`NotebookBound` shared with
+    other builds bounds them all together. Returns ``{key: executed notebook}``.
     """
     from concurrent.futures import ThreadPoolExecutor
 
     def run(key, nb_path, name, extra):
-        slots = NOTEBOOK_SLOTS
-        if slots is not None:
-            slots.acquire()
+        if bound is not None:
+            bound.acquire()
         log(f"{data.org_slug} {data.year}: running {name}")
         target = os.path.join(staging, "notebooks", name)
         try:
@@ -207,8 +236,8 @@ def _run_parts(runs, staging, parameters, notebooks_dir, timeout, data, out_dir,
                                 cwd=notebooks_dir, timeout=timeout)
         finally:
             _close_thread_loop()
-            if slots is not None:
-                slots.release()
+            if bound is not None:
+                bound.release()
 
     # the summary, the longest part, starts first; results are read in part order
     order = sorted(runs, key=lambda r: r[0] != "summary")
@@ -308,7 +337,7 @@ def _previous_key(final, formats=("html",)):
 
 def build(data_dir, org, year, out_dir="outputs", *, notebooks_dir=None, catalog_files=(),
           timeout=600, wait_for_lock=True, force=False, jobs=None, log=None,
-          formats=("html",), docx_template=None):
+          formats=("html",), docx_template=None, bound=None):
     """Build the report of one department-year.
 
     Parameters
@@ -337,6 +366,9 @@ def build(data_dir, org, year, out_dir="outputs", *, notebooks_dir=None, catalog
         split at commas). ``report.<format>`` each, beside each other.
     docx_template : str, optional
         A reference .docx whose styles, page setup and footers the Word file uses.
+    bound : NotebookBound, optional
+        Shared with other builds of this process running side by side (a batch): it
+        bounds their notebooks executing at once together.
 
     Returns
     -------
@@ -393,7 +425,7 @@ def build(data_dir, org, year, out_dir="outputs", *, notebooks_dir=None, catalog
         shutil.rmtree(staging, ignore_errors=True)
         os.makedirs(os.path.join(staging, "notebooks"))
         executed = _run_parts(runs, staging, parameters, notebooks_dir, timeout,
-                              data, out_dir, log, jobs or os.cpu_count() or 1)
+                              data, out_dir, log, jobs or os.cpu_count() or 1, bound)
         log(f"{data.org_slug} {data.year}: exporting "
             + ", ".join(f"report.{f}" for f in formats))
         prov = provenance(data, notebooks, cat_files, parameters, loaded.history)
@@ -448,20 +480,26 @@ def _export(loaded, runs, executed, prov, staging, formats=("html",), docx_templ
         with open(os.path.join(staging, "report.html"), "w", encoding="utf-8") as fh:
             fh.write(html)
     if "docx" in formats or "pdf" in formats:
-        from .exhibits import Drawings
-
-        drawings = Drawings(loaded)
-        if "docx" in formats:
-            from .docx_writer import write_docx
-
-            write_docx(doc, os.path.join(staging, "report.docx"), drawings, docx_template)
-        if "pdf" in formats:
-            from .pdf_writer import write_pdf
-
-            write_pdf(doc, os.path.join(staging, "report.pdf"), drawings)
+        with _DRAWING_LOCK:
+            _write_print_formats(doc, loaded, staging, formats, docx_template)
     with open(os.path.join(staging, "provenance.json"), "w", encoding="utf-8") as fh:
         json.dump(prov, fh, ensure_ascii=False, indent=1, sort_keys=True)
         fh.write("\n")
     from .check import write_check_files  # the review beside the report: check.html, .json
 
     write_check_files(loaded, staging)
+
+
+def _write_print_formats(doc, loaded, staging, formats, docx_template):
+    """report.docx and report.pdf from the document tree, the exhibits drawn once."""
+    from .exhibits import Drawings
+
+    drawings = Drawings(loaded)
+    if "docx" in formats:
+        from .docx_writer import write_docx
+
+        write_docx(doc, os.path.join(staging, "report.docx"), drawings, docx_template)
+    if "pdf" in formats:
+        from .pdf_writer import write_pdf
+
+        write_pdf(doc, os.path.join(staging, "report.pdf"), drawings)

@@ -147,3 +147,28 @@ def test_parameters_that_would_not_read_back_as_data_are_refused():
                       "catalog_files": []})
     with pytest.raises(InputError, match="cannot be passed to a notebook safely"):
         check_parameters({"year": math.nan})
+
+
+def test_ctrl_c_stops_a_batch_at_once_and_leaves_its_reports_whole(tmp_path):
+    data, out = tmp_path / "data", tmp_path / "out"
+    shutil.copytree(ROOT / "data" / "demo-sfj", data / "demo-sfj")
+    shutil.copy(ROOT / "data" / "catalog.yaml", data)
+    batch = [sys.executable, "-m", "lawreport", "build", "--data", str(data), "--out", str(out),
+             "--jobs", "2", "--no-index"]
+    subprocess.run(batch, check=True, capture_output=True)
+    before = _snapshot(out / "demo-sfj")
+    notebooks = _notebooks_with(tmp_path, "03-leadership.ipynb", "import time\ntime.sleep(86400)")
+    proc = subprocess.Popen([*batch, "--force", "--notebooks", str(notebooks)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    staging = out / ".lawreport" / "staging" / "demo-sfj"
+    deadline = time.monotonic() + 60
+    while not list(staging.glob("*/notebooks/*")) and time.monotonic() < deadline:
+        time.sleep(0.1)  # parts have started running
+    time.sleep(1)
+    proc.send_signal(signal.SIGINT)
+    started = time.monotonic()
+    _out, err = proc.communicate(timeout=60)
+    # the sleeping cells are not waited for: their kernels are stopped with the batch
+    assert time.monotonic() - started < 20
+    assert proc.returncode == 130 and "interrupted" in err and "Traceback" not in err
+    assert _snapshot(out / "demo-sfj") == before

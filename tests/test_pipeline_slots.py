@@ -11,6 +11,7 @@ from types import SimpleNamespace
 import pytest
 
 from lawreport import pipeline
+from lawreport.exceptions import BuildError
 
 
 @pytest.fixture
@@ -38,18 +39,39 @@ def _runs():
     return parts + [("summary", "s.ipynb", "06-summary.ipynb", {})]
 
 
-def _run(tmp_path, jobs):
+def _run(tmp_path, jobs, bound=None):
     data = SimpleNamespace(org_slug="x", year=2021)
     return pipeline._run_parts(_runs(), str(tmp_path), {}, str(tmp_path), 60, data,
-                               str(tmp_path), lambda m: None, jobs)
+                               str(tmp_path), lambda m: None, jobs, bound)
 
 
-def test_the_batch_bound_holds_across_a_builds_parts(record, monkeypatch):
+def test_the_batch_bound_holds_across_a_builds_parts(record):
     state, tmp = record
-    monkeypatch.setattr(pipeline, "NOTEBOOK_SLOTS", threading.BoundedSemaphore(2))
-    executed = _run(tmp, jobs=6)
+    executed = _run(tmp, jobs=6, bound=pipeline.NotebookBound(2))
     assert state["most"] == 2  # six could run; the shared bound lets two
     assert list(executed) == ["p0", "p1", "p2", "p3", "p4", "summary"]  # part order
+
+
+def test_the_batch_bound_holds_across_builds_side_by_side(record):
+    state, tmp = record
+    bound = pipeline.NotebookBound(3)
+    threads = [threading.Thread(target=_run, args=(tmp / str(i), 3, bound)) for i in range(3)]
+    for i, t in enumerate(threads):
+        (tmp / str(i)).mkdir()
+        t.start()
+    for t in threads:
+        t.join()
+    assert state["most"] == 3  # three builds could run nine parts together; the bound lets 3
+    assert len(state["started"]) == 18
+
+
+def test_a_stopped_bound_starts_no_further_part(record):
+    state, tmp = record
+    bound = pipeline.NotebookBound(2)
+    bound.stop()
+    with pytest.raises(BuildError, match="stopped"):
+        _run(tmp, jobs=2, bound=bound)
+    assert state["started"] == []
 
 
 def test_without_a_batch_a_build_uses_its_own_jobs_and_starts_the_summary(record):
