@@ -359,8 +359,8 @@ class ForkServer:
                 else:
                     atexit.register(cls._shared.close)
             server = cls._shared
-        if isinstance(server, ForkServerUnavailable):
-            raise server
+        if isinstance(server, ForkServerUnavailable):  # a new one: no traceback piles up
+            raise ForkServerUnavailable(str(server))
         return server
 
     def _wait_ready(self):
@@ -439,12 +439,12 @@ class ForkServer:
 
 def stop_shared():
     """Stop this process's fork server, killing every kernel it forked (a stopped batch:
-    their builds fail at once instead of running on); kernels asked for later start the
-    plain way."""
+    their builds fail at once instead of running on); a kernel asked for later starts a
+    new one."""
     with _SHARED_LOCK:
         server = ForkServer._shared if ForkServer._shared_pid == os.getpid() else None
         if isinstance(server, ForkServer):
-            ForkServer._shared = ForkServerUnavailable("the fork server was stopped")
+            ForkServer._shared = None
     if isinstance(server, ForkServer):
         server.close()
 
