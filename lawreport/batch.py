@@ -157,7 +157,8 @@ def _run_local(targets, args, jobs, log):
     except BaseException:  # Ctrl-C, or the caller stopped reading: start nothing more
         bound.stop()
         if sys.stderr.isatty():
-            print("stopping: waiting for the notebooks running now to end…", file=sys.stderr)
+            print("stopping: the notebooks running now are ended, no report is replaced…",
+                  file=sys.stderr)
         raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)

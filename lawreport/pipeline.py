@@ -207,8 +207,8 @@ class NotebookBound:
 
     def stop(self):
         """Start no further notebook, and end the running ones forked from this
-        process's warm process (their builds fail; kernels started the plain way end
-        with the interrupt the terminal gave them)."""
+        process's warm process (their builds fail; a kernel started the plain way
+        finishes the notebook it runs)."""
         from .kernel import stop_shared
 
         self._stopped.set()
