@@ -361,12 +361,18 @@ def check_loaded(loaded, ruleset=None, file=None):
 
     ruleset = ruleset or load_rules()
     doc = from_loaded(loaded)
+    # the previous year's file is named as this one is: by its name alone in a report
+    # (no path of the build machine in what is published), else as the caller shows it
+    prev = ""
+    if loaded.previous:
+        prev = (os.path.basename(loaded.previous.path) if file and not os.path.dirname(file)
+                else _display(loaded.previous.path))
     file = file or _display(loaded.data.path)
     units = document_units(doc, file, loaded)
     fig_lines = {fid: loaded.data.line_of(f"figures.{fid}") for fid in loaded.data.figures}
     s = _subject(doc, file, units, is_data=True, data=loaded.data, catalog=loaded.catalog,
                  previous_data=loaded.previous, previous_doc=_previous_document(loaded),
-                 previous_file=_display(loaded.previous.path) if loaded.previous else "",
+                 previous_file=prev,
                  figure_lines=fig_lines)
     return run_rules(s, ruleset)
 

@@ -316,3 +316,13 @@ def test_a_workbook_is_checked_like_its_yaml(tmp_path, capsys):
     assert main(["check", "--format", "json", str(book)]) == 1
     out = json.loads(capsys.readouterr().out)
     assert "正文!F15" in [f["line"] for f in out["files"][0]["findings"]]
+
+
+def test_a_report_names_the_previous_year_by_file_name_not_by_the_build_machines_path():
+    from lawreport.api import load_year
+
+    loaded = load_year(os.path.join(ROOT, "data"), "demo-sfj", 2022, [])
+    # as a build calls it for 数据核验 and check.html: the data file by its name
+    followups = [f for f in check_loaded(loaded, None, "2022.yaml") if f.rule == "plan.followup"]
+    assert followups and all(f.where.startswith("上年计划 2021.yaml:") for f in followups)
+    assert not any(ROOT in json.dumps(f.to_dict(), ensure_ascii=False) for f in followups)
