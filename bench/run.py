@@ -12,13 +12,14 @@ this run, on this machine, side by side, and printed with its target:
    against the floor's, and wall time against ``bench/baseline/plain.sh`` (the
    plain papermill-CLI + nbconvert-CLI pipeline) on the same notebooks;
 3. a batch of every sample department-year with ``--jobs 2``: CPU time per
-   report against the floor's, and wall time against ``--jobs 1``;
+   report against the floor's, and wall time against ``--jobs 1`` (the median
+   ratio of ``--repeat`` pairs run back to back);
 4. an unchanged rebuild of the whole sample against its full build.
 
 CPU time is user + system time of the command and of every process it waited
-for (kernels, the fork server, batch workers), from ``getrusage``. The floor is
-sampled beside each run of one report and after the batch, and each ratio takes
-the samples nearest its other timing: a machine's speed drifts over minutes.
+for (kernels, the fork server), from ``getrusage``. The floor is sampled beside
+each run of one report and of the batch, and each ratio takes the samples
+nearest its other timing: a machine's speed drifts over minutes.
 """
 
 from __future__ import annotations
@@ -149,7 +150,10 @@ def bench_one_report(tmp, repeat, params, names, floor):
     return median(runs), median_of(repeat, plain)
 
 
-def bench_batch(tmp):
+def bench_batch(tmp, repeat, floor):
+    """The batch with --jobs 2 and with --jobs 1, run as ``repeat`` pairs back to back (in
+    turns the one and the other first, so that a drift of the machine's speed weighs on
+    both alike); each pair gives a ratio, and the median of those ratios is reported."""
     from lawreport.batch import select
 
     n = len(select(str(ROOT / "data")))
@@ -158,7 +162,17 @@ def bench_batch(tmp):
         return timed(lawreport("build", "--force", "--no-index", "--jobs", jobs, "--data",
                                ROOT / "data", "--out", tmp / f"batch-{jobs}"), cwd=ROOT)
 
-    return run(2), run(1), n
+    twos, ones = [], []
+    for i in range(repeat):
+        floor.sample()
+        if i % 2:
+            ones.append(run(1))
+            twos.append(run(2))
+        else:
+            twos.append(run(2))
+            ones.append(run(1))
+    ratios = [a.wall / b.wall for a, b in zip(twos, ones)]
+    return median(twos), median(ones), n, ratios
 
 
 def bench_noop(tmp, repeat):
@@ -246,14 +260,16 @@ def main():
         print(f"   CPU / floor's {check(ours.cpu / now.cpu, 2.5)}")
         print(f"   wall / plain papermill+nbconvert's ({plain.wall:.2f} s wall, "
               f"{plain.cpu:.2f} s CPU) {check(ours.wall / plain.wall, 0.2)}")
-        j2, j1, n = bench_batch(tmp)
+        j2, j1, n, ratios = bench_batch(tmp, args.repeat, floor)
         floor.sample()
-        now = median(floor.now[-2:])  # the floor's samples nearest the batch
-        print(f"3. batch of {n} department-years: --jobs 2 {j2.wall:.1f} s wall, "
-              f"{j2.cpu:.1f} s CPU; --jobs 1 {j1.wall:.1f} s wall, {j1.cpu:.1f} s CPU")
+        now = median(floor.now[-(args.repeat + 1):])  # the floor's samples beside the batch
+        print(f"3. batch of {n} department-years (median of {len(ratios)} pairs): --jobs 2 "
+              f"{j2.wall:.1f} s wall, {j2.cpu:.1f} s CPU; --jobs 1 {j1.wall:.1f} s wall, "
+              f"{j1.cpu:.1f} s CPU")
         print(f"   CPU per report / floor's ({now.cpu:.2f} s): {j2.cpu / n:.2f} s, "
               f"{check(j2.cpu / n / now.cpu, 2)}")
-        print(f"   --jobs 2 / --jobs 1 {check(j2.wall / j1.wall, 0.55)}")
+        print(f"   --jobs 2 / --jobs 1 {check(statistics.median(ratios), 0.55)} "
+              f"(pairs: {', '.join(f'{r:.2f}' for r in ratios)})")
         noop, full = bench_noop(tmp, args.repeat)
         print(f"4. unchanged rebuild of the sample {noop.wall:.2f} s, full build "
               f"{full.wall:.2f} s: {check(noop.wall / full.wall, 0.02)}")
