@@ -229,6 +229,15 @@ def document_units(doc, file, loaded=None):
     if doc.preamble:
         p = doc.preamble
         add(p.text, "preamble", p, p.where or "导语", p.line)
+    def add_body(node, place, part):
+        """The intro and the items of a part or an area."""
+        if node.intro:
+            add(node.intro.text, "intro", node.intro, node.intro.where, node.intro.line,
+                place, part=part)
+        for it in node.items:
+            add((it.lead or "") + it.text, "item", it, it.where, it.line,
+                place + it.label.strip(), part=part)
+
     spec_index = {s.key: i for i, s in enumerate(outline.parts)} if outline else {}
     for part in doc.parts:
         pi = spec_index.get(part.key)
@@ -237,12 +246,7 @@ def document_units(doc, file, loaded=None):
         add(part.label + part.heading, "heading", part,
             part.where + (".heading" if data is not None else ""), part.line, place,
             oloc(f"parts.{pi}.heading") if spec is not None else "", part)
-        if part.intro:
-            add(part.intro.text, "intro", part.intro, part.intro.where, part.intro.line,
-                place, part=part)
-        for it in part.items:
-            add((it.lead or "") + it.text, "item", it, it.where, it.line,
-                place + it.label.strip(), part=part)
+        add_body(part, place, part)
         for j, sec in enumerate(part.sections):
             splace = place + sec.label.strip()
             out, sw = "", sec.where
@@ -255,12 +259,7 @@ def document_units(doc, file, loaded=None):
                 else:
                     sw += ".title"
             add(sec.label + sec.heading, "heading", sec, sw, sec.line, splace, out, part)
-            if sec.intro:
-                add(sec.intro.text, "intro", sec.intro, sec.intro.where, sec.intro.line,
-                    splace, part=part)
-            for it in sec.items:
-                add((it.lead or "") + it.text, "item", it, it.where, it.line,
-                    splace + it.label.strip(), part=part)
+            add_body(sec, splace, part)
     if doc.signature:
         add(doc.signature, "signature", None, "narrative.signature" if data else "署名",
             dline("narrative.signature") or dline("org.name"))

@@ -381,6 +381,17 @@ def rule_numbering(s, emit):
 
     first = s.units[0] if s.units else None
     check_seq(s.doc.parts, "部分", first)
+
+    def not_below(child, parent, pu, hint):
+        """Say so if ``child``'s number is of ``parent``'s level or higher."""
+        cl, pl = label_level(child.label), label_level(parent.label)
+        if not (cl and pl and cl[0] <= pl[0]):
+            return False
+        emit("text.numbering", unit_of(child, pu), problem="层级错乱",
+             detail=f"“{child.label.strip()}”与上级“{parent.label.strip()}”同级或更高",
+             hint=hint, quote=child.label.strip())
+        return True
+
     for part in s.doc.parts:
         pu = unit_of(part, first)
         check_seq(part.sections, "层次", pu)
@@ -413,19 +424,10 @@ def rule_numbering(s, emit):
                      "属于不同层级", hint="同一层统一用一种序号（一、/（一）/1./（1））",
                      quote=odd.label.strip())
         # level order: parts above sections above items
-        pl = label_level(part.label)
         for sec in part.sections:
-            sl = label_level(sec.label)
-            if pl and sl and sl[0] <= pl[0]:
-                emit("text.numbering", unit_of(sec, pu), problem="层级错乱",
-                     detail=f"“{sec.label.strip()}”与上级“{part.label.strip()}”同级或更高",
-                     hint="下一层用（一）、1.、（1）依次编号", quote=sec.label.strip())
+            not_below(sec, part, pu, "下一层用（一）、1.、（1）依次编号")
             for it in sec.items:
-                il = label_level(it.label)
-                if sl and il and il[0] <= sl[0]:
-                    emit("text.numbering", unit_of(it, pu), problem="层级错乱",
-                         detail=f"“{it.label.strip()}”与上级“{sec.label.strip()}”同级或更高",
-                         hint="下一层用 1.、（1）依次编号", quote=it.label.strip())
+                if not_below(it, sec, pu, "下一层用 1.、（1）依次编号"):
                     break
     # enumerations inside a paragraph: 一是…二是…三是
     for u in _text_units(s):
