@@ -15,9 +15,10 @@ import sys
 import tempfile
 import threading
 import uuid
+import weakref
 from importlib import resources
 
-from .exceptions import PartExecutionError, PartTimeoutError
+from .exceptions import BuildError, PartExecutionError, PartTimeoutError
 
 __all__ = ["part_notebooks", "execute_part", "check_parameters", "kernel_manager_class", "KERNEL_NAME",
            "normalize_notebook"]
@@ -47,7 +48,7 @@ def fast_start_enabled():
 _KERNEL_CLASSES = {}
 
 
-def kernel_manager_class():
+def kernel_manager_class(bound=None):
     """A kernel manager that finds the ``lawreport`` kernelspec shipped in the package.
 
     The spec's argv starts with ``python``, which jupyter_client replaces by
@@ -58,10 +59,31 @@ def kernel_manager_class():
     of this process (a provisioner of its own); where that is not available
     (no pidfd, the server could not start, ``LAWREPORT_KERNEL_START=plain``),
     they start the plain way, as jupyter_client's local provisioner does.
+
+    With a batch's ``bound`` (:class:`lawreport.pipeline.NotebookBound`), a
+    kernel asked for once the bound is stopped does not start, by either way:
+    a part that took its slot just before a Ctrl-C finds the fork server gone,
+    and must not start a plain kernel to run its notebook to the end.
     """
     if "manager" not in _KERNEL_CLASSES:
         _KERNEL_CLASSES["manager"] = _make_kernel_manager_class()
-    return _KERNEL_CLASSES["manager"]
+    base = _KERNEL_CLASSES["manager"]
+    if bound is None:
+        return base
+    with _KERNEL_CLASSES_LOCK:
+        if bound not in _BOUND_CLASSES:
+            _BOUND_CLASSES[bound] = type(base.__name__, (base,), {"bound": bound})
+        return _BOUND_CLASSES[bound]
+
+
+_KERNEL_CLASSES_LOCK = threading.Lock()
+#: the kernel manager class of each batch bound, for as long as the bound lives
+_BOUND_CLASSES = weakref.WeakKeyDictionary()
+
+
+def _refuse_if_stopped(bound):
+    if bound is not None and bound.stopped:
+        raise BuildError("the batch was stopped before this part started")
 
 
 def _make_kernel_manager_class():
@@ -95,7 +117,11 @@ def _make_kernel_manager_class():
         def _default_client_factory(self):
             return client_class
 
+        #: the batch's NotebookBound, in the class made for it by kernel_manager_class
+        bound = None
+
         async def _async_pre_start_kernel(self, **kw):
+            _refuse_if_stopped(self.bound)
             if self.provisioner is None and fast_start_enabled():
                 self.kernel_id = self.kernel_id or kw.pop("kernel_id", str(uuid.uuid4()))
                 self.provisioner = provisioner_class(
@@ -202,6 +228,8 @@ def _fork_provisioner_class():
                     pid, self.pidfd = self.server.start_kernel(
                         args, kwargs.get("env") or os.environ, kwargs.get("cwd"))
                 except ForkServerUnavailable as exc:
+                    # a stopped batch closed the server under this start: no plain start
+                    _refuse_if_stopped(getattr(self.parent, "bound", None))
                     self.log.debug("starting the kernel the plain way: %s", exc)
                 else:
                     self.pid = self.pgid = pid
@@ -394,8 +422,9 @@ def prefetch():
 _prefetched = []
 
 
-def execute_part(key, notebook, output, parameters, *, cwd=None, timeout=600):
-    """Execute one part notebook into ``output``.
+def execute_part(key, notebook, output, parameters, *, cwd=None, timeout=600, bound=None):
+    """Execute one part notebook into ``output``; with a batch's ``bound``, its kernel
+    does not start once the bound is stopped (:exc:`BuildError`).
 
     Raises
     ------
@@ -422,7 +451,7 @@ def execute_part(key, notebook, output, parameters, *, cwd=None, timeout=600):
             # (parts run in threads side by side)
             resources={"metadata": {"path": os.fspath(cwd) if cwd else None}},
             request_save_on_cell_execute=False,
-            kernel_manager_class=kernel_manager_class(), shutdown_kernel="immediate",
+            kernel_manager_class=kernel_manager_class(bound), shutdown_kernel="immediate",
             record_timing=False)
     except pm.PapermillExecutionError as exc:
         raise PartExecutionError(key, os.fspath(output), exc.cell_index, exc.ename,

@@ -205,6 +205,10 @@ class NotebookBound:
     def release(self):
         self._slots.release()
 
+    @property
+    def stopped(self):
+        return self._stopped.is_set()
+
     def stop(self):
         """Start no further notebook, and end the running ones forked from this
         process's warm process (their builds fail; a kernel started the plain way
@@ -233,7 +237,7 @@ def _run_parts(runs, staging, parameters, notebooks_dir, timeout, data, out_dir,
         target = os.path.join(staging, "notebooks", name)
         try:
             return execute_part(key, nb_path, target, {**parameters, **extra},
-                                cwd=notebooks_dir, timeout=timeout)
+                                cwd=notebooks_dir, timeout=timeout, bound=bound)
         finally:
             _close_thread_loop()
             if bound is not None:

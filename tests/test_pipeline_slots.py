@@ -19,7 +19,7 @@ def record(monkeypatch, tmp_path):
     state = {"now": 0, "most": 0, "started": []}
     lock = threading.Lock()
 
-    def fake_execute(key, nb_path, target, parameters, cwd=None, timeout=600):
+    def fake_execute(key, nb_path, target, parameters, cwd=None, timeout=600, bound=None):
         with lock:
             state["now"] += 1
             state["most"] = max(state["most"], state["now"])

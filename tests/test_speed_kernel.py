@@ -16,8 +16,8 @@ import uuid
 import nbformat
 import pytest
 
-from lawreport import execute, kernel
-from lawreport.exceptions import PartExecutionError
+from lawreport import execute, kernel, pipeline
+from lawreport.exceptions import BuildError, PartExecutionError
 from conftest import ROOT, SAMPLE_DATA, SAMPLE_ORG, SAMPLE_YEAR
 
 FORKING = hasattr(os, "pidfd_open") and sys.platform.startswith("linux")
@@ -113,6 +113,59 @@ def test_a_kernel_that_dies_fails_its_part(tmp_path, monkeypatch):
     nb = _notebook(tmp_path, "dead.ipynb", "x = 1", "import os\nos._exit(3)")
     with pytest.raises(PartExecutionError, match="DeadKernelError"):
         execute.execute_part("dead", nb, tmp_path / "out.ipynb", {}, cwd=tmp_path)
+
+
+@needs_fork
+def test_forked_kernels_run_without_the_debugger_and_plain_ones_keep_it(tmp_path,
+                                                                     monkeypatch):
+    nb = _notebook(tmp_path, "dbg.ipynb",
+                   "import sys\nprint(sys.modules.get('debugpy') is None)")
+    seen = {}
+    for mode in ("fork", "plain"):
+        monkeypatch.setenv(execute.KERNEL_START_ENV, mode)
+        out = execute.execute_part("dbg", nb, tmp_path / f"{mode}.ipynb", {}, cwd=tmp_path)
+        seen[mode] = _text(out).strip()
+    assert seen == {"fork": "True", "plain": "False"}
+
+
+def test_a_stopped_batch_starts_no_kernel(tmp_path, start):
+    bound = pipeline.NotebookBound(1)
+    bound._stopped.set()  # what stop() does first, without ending this process's server
+    nb = _notebook(tmp_path, "x.ipynb", "print('ran')")
+    with pytest.raises(BuildError, match="stopped"):
+        execute.execute_part("x", nb, tmp_path / "out.ipynb", {}, cwd=tmp_path, bound=bound)
+
+
+@needs_fork
+def test_a_part_whose_fork_server_a_stop_closed_does_not_start_a_plain_kernel(
+        tmp_path, monkeypatch):
+    # the race of a Ctrl-C: the part passed the stop check, then the stop closed the
+    # server its kernel was to be forked from
+    bound = pipeline.NotebookBound(1)
+
+    def closed_by_the_stop():
+        bound._stopped.set()
+        raise kernel.ForkServerUnavailable("the fork server exited")
+
+    monkeypatch.setenv(execute.KERNEL_START_ENV, "fork")
+    monkeypatch.setattr(execute, "start_fork_server", lambda: False)  # not started early
+    monkeypatch.setattr(kernel.ForkServer, "shared", staticmethod(closed_by_the_stop))
+    nb = _notebook(tmp_path, "x.ipynb", "print('ran')")
+    with pytest.raises(BuildError, match="stopped"):
+        execute.execute_part("x", nb, tmp_path / "out.ipynb", {}, cwd=tmp_path, bound=bound)
+    # without a stop, the same unavailable server sends the part to the plain start
+    monkeypatch.setattr(kernel.ForkServer, "shared", staticmethod(
+        lambda: (_ for _ in ()).throw(kernel.ForkServerUnavailable("not here"))))
+    out = execute.execute_part("x", nb, tmp_path / "out.ipynb", {}, cwd=tmp_path,
+                               bound=pipeline.NotebookBound(1))
+    assert _text(out).strip() == "ran"
+
+
+@needs_fork
+def test_a_server_still_warming_up_is_killed_when_it_is_closed():
+    server = kernel.ForkServer()
+    server.close()  # at once: it is still importing what kernels need
+    assert server._proc.returncode == -signal.SIGKILL
 
 
 def test_a_process_with_threads_is_not_forked():
