@@ -259,7 +259,54 @@ def read_extracted(path, fmt=None):
 def _org_like(text):
     t = re.sub(r"\s+", "", text)
     return (len(t) <= 30 and t.endswith(_ORG_END) and "报告" not in t and
-            not re.search("[，。；：、]", t))
+            not re.search(r"[，。；：、]|关于|\d{4}年", t))
+
+
+#: what a department's or a government's name ends with in a title (区, 县 and 市 name
+#: the government of that area: 静海区2023年度法治政府建设情况报告)
+_TITLE_ORG_END = _ORG_END + ("区", "县", "市", "省", "州", "旗", "盟")
+_YEAR_WORD = r"(?:\d{4}|[〇○零一二三四五六七八九]{4})\s*年度?"
+
+
+def _title_org(title):
+    """The department or government a report's title names, or None: before 关于 or
+    the year (某某局2023年…, 某某市人民政府关于…), or right after the year
+    (2020年某某区法治政府建设情况报告)."""
+    t = re.sub(r"\s+", "", title)
+    m = re.match(rf"^(.{{2,30}}?)(?:关于|{_YEAR_WORD})", t)
+    if m and m.group(1).endswith(_TITLE_ORG_END):
+        return m.group(1)
+    m = re.match(rf"^(?:关于)?{_YEAR_WORD}(.{{2,30}}?)(?:法治|法制|依法行政|推进)", t)
+    if m and m.group(1).endswith(_TITLE_ORG_END):
+        return m.group(1)
+    return None
+
+
+def _title_like(text):
+    """Whether a line reads as the title of a report on building a law-based government."""
+    t = re.sub(r"\s+", "", text)
+    return (4 <= len(t) <= 70 and not re.search("[，。；！？]", t) and
+            ("报告" in t or t.endswith(("总结", "情况"))) and
+            re.search("法治|法制|依法行政", t) is not None)
+
+
+def _title_start(toks, window=12):
+    """Where the title block begins: the first line near the top that reads as the
+    report's title (alone, or wrapped over two lines), with the department's name
+    over it; 0 when no line there does."""
+    for k in range(min(window, len(toks))):
+        tok = toks[k]
+        if tok.num is not None or (_clen(tok.text) > 70 and re.search("[，。；]", tok.text)):
+            return 0  # the body began: the title is not among the lines above
+        nxt = toks[k + 1].text if k + 1 < len(toks) else ""
+        wrapped = ("报告" not in tok.text and _clen(tok.text) <= 40 and
+                   not re.search("[，。；]", tok.text) and _title_like(tok.text + nxt) and
+                   not _title_like(nxt))
+        if _title_like(tok.text) or wrapped:
+            if k > 0 and _org_like(toks[k - 1].text):
+                return k - 1
+            return k
+    return 0
 
 
 def classify(paras, fmt="text"):
@@ -270,7 +317,12 @@ def classify(paras, fmt="text"):
         toks.append(_Tok(p, num))
     doc = Document(title="")
     unplaced = []
-    i = 0
+    # a web copy may put a site's own lines above the title (its name, a column, a date
+    # banner): where a line near the top reads as this report's title, what is above it
+    # (besides the department's name over the title) is not the report
+    i = _title_start(toks)
+    for tok in toks[:i]:
+        unplaced.append((tok.para.line.where, tok.text))
     # the title block: short lines with no sentence in them
     title_lines = []
     while i < len(toks) and len(title_lines) < 4:
@@ -297,9 +349,7 @@ def classify(paras, fmt="text"):
     if title_lines:
         doc.lines["title"] = toks[i - len(title_lines)].para.line.line
     if not doc.org_name and doc.title:
-        m = re.match(r"^(.{2,30}?)(?:关于|\d{4}\s*年|[〇○零一二三四五六七八九]{4}年)", doc.title)
-        if m and m.group(1).endswith(_ORG_END):
-            doc.org_name = m.group(1).strip()
+        doc.org_name = _title_org(doc.title)
     y = re.search(r"(\d{4})\s*年", doc.title) or re.search(r"(\d{4})\s*年度?", doc.title)
     if y:
         doc.year = int(y.group(1))

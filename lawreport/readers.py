@@ -448,20 +448,32 @@ _META_KEYS = ("索引号", "发布机构", "发文机关", "发布日期", "发�
               "访问次数", "字号", "字体", "作者", "责任编辑", "编辑", "审核", "分享到", "主题分类",
               "公开方式", "公开范围", "公开时限", "文号", "发文字号", "有效性", "体裁分类",
               "组配分类", "所属机构", "时效", "信息分类", "分类", "关键词", "当前位置",
-              "您的位置", "您当前的位置", "所属主题", "发布单位", "内容分类", "统一编号")
+              "您的位置", "您当前的位置", "您所在的位置", "您现在的位置", "所在位置",
+              "当前所在位置", "所属主题", "发布单位", "内容分类", "统一编号", "更新时间",
+              "更新日期", "发稿时间", "录入时间", "网站标识码")
 _META = re.compile(r"^[【\[]?\s*(?:" + "|".join(sorted(_META_KEYS, key=len, reverse=True))
                    + r")\s*[:：]")
 _BUTTONS = re.compile(r"^[\s【】\[\]（）()|｜·•/>＞]*(?:(?:打印本页|打印|关闭窗口|关闭|收藏|"
-                      r"分享|返回顶部|返回|扫一扫|下载|加入收藏|大|中|小|默认|【|】)[\s【】\[\]（）()"
-                      r"|｜·•/]*)+$")
+                      r"分享|返回顶部|返回|扫一扫|下载|加入收藏|大|中|小|默认|【|】|无障碍浏览|"
+                      r"无障碍|简体中文|简体|繁體|繁体|长者模式|关怀版|适老化|English)"
+                      r"[\s【】\[\]（）()|｜·•/]*)+$")
+#: a "时间：2018-05-03" line under a page's title
+_DATED = re.compile(r"^(?:时间|日期)\s*[:：]\s*\d{4}\s*[-/.年]")
+#: a site's date banner: 今天是：…, or a date with its weekday (and a lunar date)
+_TODAY = re.compile(r"^(?:今天是|今天|今日)\s*[:：]?\s*\d{4}\s*[-/.年]|"
+                    r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:星期|周)[一二三四五六日天]")
+#: a breadcrumb: 政务公开 > 法治政府建设 > 年度报告
+_CRUMBS = re.compile(r"^[^，。；：:>＞»›]{1,16}(?:\s*[>＞»›]\s*[^，。；：:>＞»›]{1,16}){1,6}$")
 
 
 def is_metadata(text):
     """A web page's metadata or button line (索引号, 发布日期, 字号 大 中 小, 打印 关闭 …)."""
     t = text.strip()
-    if _META.match(t) or _BUTTONS.match(t):
+    if _META.match(t) or _BUTTONS.match(t) or _DATED.match(t) or _CRUMBS.match(t):
         return True
     if re.search(r"(首页|主页)\s*[>＞»›]", t):
+        return True
+    if _TODAY.search(t) and len(t) < 50 and not re.search("[，。；]", t):
         return True
     if "扫一扫" in t and len(t) < 30:
         return True

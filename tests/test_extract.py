@@ -272,6 +272,30 @@ def test_cut_lines_joined_and_headings_kept(tmp_path):
     assert doc.title == "某某局2022年法治政府建设年度报告"
 
 
+SITE_LINES = ("今天是：2024年3月28日 星期四 农历二月十九\n无障碍 简体｜繁体\n某某市人民政府网\n"
+              "您所在的位置：政务公开 > 法治政府建设\n年度报告\n")
+BODY = ("时间：2024-03-28  浏览次数：\n"
+        "2023年，某某区坚持依法行政，现将有关情况报告如下：\n"
+        "一、主要举措和成效\n全年开展执法检查120次。\n二、存在的问题\n执法力量不足。\n")
+
+
+@pytest.mark.parametrize("title, expected, org", [
+    ("2023年某某区法治政府建设情况报告\n", "2023年某某区法治政府建设情况报告", "某某区"),
+    ("某某县交通运输局关于2023年度法治政府\n建设情况的报告\n",
+     "某某县交通运输局关于2023年度法治政府建设情况的报告", "某某县交通运输局"),
+    ("某某县交通运输局\n2023年法治政府建设年度报告\n", "2023年法治政府建设年度报告",
+     "某某县交通运输局"),
+])
+def test_a_sites_lines_above_the_title_are_not_the_report(tmp_path, title, expected, org):
+    p = tmp_path / "page.txt"
+    p.write_text(SITE_LINES + title + BODY, encoding="utf-8")
+    doc = read_document(p)
+    assert (doc.title, doc.year, doc.org_name) == (expected, 2023, org)
+    assert doc.preamble.text == "2023年，某某区坚持依法行政，现将有关情况报告如下："
+    assert not doc.addressee
+    assert [x.heading for x in doc.parts] == ["主要举措和成效", "存在的问题"]
+
+
 def test_gb18030_text_is_read(tmp_path):
     p = tmp_path / "r.txt"
     p.write_bytes("某某局2022年法治政府建设年度报告\n\n一、主要举措和成效\n\n开展普法活动12场。\n"
