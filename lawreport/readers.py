@@ -450,15 +450,18 @@ _META_KEYS = ("索引号", "发布机构", "发文机关", "发布日期", "发�
               "组配分类", "所属机构", "时效", "信息分类", "分类", "关键词", "当前位置",
               "您的位置", "您当前的位置", "您所在的位置", "您现在的位置", "所在位置",
               "当前所在位置", "所属主题", "发布单位", "内容分类", "统一编号", "更新时间",
-              "更新日期", "发稿时间", "录入时间", "网站标识码")
+              "更新日期", "发稿时间", "录入时间", "网站标识码", "栏目", "所属栏目", "信息类别",
+              "发布部门", "来源单位", "撰稿", "供稿")
 _META = re.compile(r"^[【\[]?\s*(?:" + "|".join(sorted(_META_KEYS, key=len, reverse=True))
                    + r")\s*[:：]")
 _BUTTONS = re.compile(r"^[\s【】\[\]（）()|｜·•/>＞]*(?:(?:打印本页|打印|关闭窗口|关闭|收藏|"
                       r"分享|返回顶部|返回|扫一扫|下载|加入收藏|大|中|小|默认|【|】|无障碍浏览|"
                       r"无障碍|简体中文|简体|繁體|繁体|长者模式|关怀版|适老化|English)"
                       r"[\s【】\[\]（）()|｜·•/]*)+$")
-#: a "时间：2018-05-03" line under a page's title
-_DATED = re.compile(r"^(?:时间|日期)\s*[:：]\s*\d{4}\s*[-/.年]")
+#: a "时间：2018-05-03" line under a page's title, or any short line that gives the
+#: page's date of publication
+_DATED = re.compile(r"^(?:时间|日期)\s*[:：]\s*\d{4}\s*[-/.年]|"
+                    r"^.{0,40}(?:发布|更新|录入|发稿|发表)(?:时间|日期)\s*[:：]\s*\d{4}\s*[-/.年]")
 #: a site's date banner: 今天是：…, or a date with its weekday (and a lunar date)
 _TODAY = re.compile(r"^(?:今天是|今天|今日)\s*[:：]?\s*\d{4}\s*[-/.年]|"
                     r"\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*(?:星期|周)[一二三四五六日天]")
@@ -469,7 +472,9 @@ _CRUMBS = re.compile(r"^[^，。；：:>＞»›]{1,16}(?:\s*[>＞»›]\s*[^，
 def is_metadata(text):
     """A web page's metadata or button line (索引号, 发布日期, 字号 大 中 小, 打印 关闭 …)."""
     t = text.strip()
-    if _META.match(t) or _BUTTONS.match(t) or _DATED.match(t) or _CRUMBS.match(t):
+    if _META.match(t) or _BUTTONS.match(t) or _CRUMBS.match(t):
+        return True
+    if _DATED.match(t) and len(t) < 120:
         return True
     if re.search(r"(首页|主页)\s*[>＞»›]", t):
         return True
