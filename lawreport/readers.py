@@ -469,9 +469,15 @@ _TODAY = re.compile(r"^(?:今天是|今天|今日)\s*[:：]?\s*\d{4}\s*[-/.年]|
 _CRUMBS = re.compile(r"^[^，。；：:>＞»›]{1,16}(?:\s*[>＞»›]\s*[^，。；：:>＞»›]{1,16}){1,6}$")
 
 
+#: a list's bullet before a page's metadata (• 索引号：…)
+_BULLET = re.compile(r"^[•·●▪◆■◇□\-*]\s*")
+#: a bulleted "key：value" line with a short key (• 索引号：…, • 题：…)
+_KEYED = re.compile(r"^[•·●▪◆■◇□\-*]\s*[\u4e00-\u9fff]{1,6}\s*[:：]")
+
+
 def is_metadata(text):
     """A web page's metadata or button line (索引号, 发布日期, 字号 大 中 小, 打印 关闭 …)."""
-    t = text.strip()
+    t = _BULLET.sub("", text.strip())
     if _META.match(t) or _BUTTONS.match(t) or _CRUMBS.match(t):
         return True
     if _DATED.match(t) and len(t) < 120:
@@ -505,12 +511,19 @@ def fold_radicals(text):
 def clean_lines(lines):
     """Drop metadata lines, broken characters and a title given twice."""
     out = []
+    in_block = False  # within a page's bulleted metadata block: unknown keys are metadata
     for ln in lines:
         text = fold_radicals(ln.text)
         text = text.replace("\ufffd", "").replace("\u00a0", " ").replace("\u200b", "")
         text = text.strip(" \t\u3000")
-        if not text or is_metadata(text) or _PAGE_MARK.match(text):
+        if not text or _PAGE_MARK.match(text):
             continue
+        if is_metadata(text):
+            in_block = _BULLET.match(text) is not None
+            continue
+        if in_block and _KEYED.match(text) and len(text) < 80:
+            continue  # 题：…, 性： (a key the page cut short) amid 索引号, 发布机构 …
+        in_block = False
         ln.text = text
         out.append(ln)
     # the title given twice (the page's heading and the article's own)

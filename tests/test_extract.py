@@ -296,6 +296,19 @@ def test_a_sites_lines_above_the_title_are_not_the_report(tmp_path, title, expec
     assert [x.heading for x in doc.parts] == ["主要举措和成效", "存在的问题"]
 
 
+def test_a_bulleted_metadata_block_is_not_the_report(tmp_path):
+    p = tmp_path / "page.txt"
+    p.write_text("某某县人民政府\n政府信息公开\n  • 索引号： 0100/2023-00025\n  • 发文字号：\n"
+                 "  • 发布机构： 某某县教育局\n  • 性：\n  • 题： 某某县教育局2022年度法治政府建设工作报告\n"
+                 "  • 内容概述：\n某某县教育局2022年度法治政府建设工作报告\n发布时间： 2023-03-06   【字体：\n"
+                 "县政府：\n2022年，我局坚持依法行政，现将有关情况报告如下：\n"
+                 "一、主要举措和成效\n全年开展执法检查120次。\n", encoding="utf-8")
+    doc = read_document(p)
+    assert (doc.title, doc.org_name, doc.addressee) == (
+        "某某县教育局2022年度法治政府建设工作报告", "某某县教育局", "县政府：")
+    assert doc.preamble.text == "2022年，我局坚持依法行政，现将有关情况报告如下："
+
+
 def test_gb18030_text_is_read(tmp_path):
     p = tmp_path / "r.txt"
     p.write_bytes("某某局2022年法治政府建设年度报告\n\n一、主要举措和成效\n\n开展普法活动12场。\n"
