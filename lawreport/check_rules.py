@@ -34,6 +34,14 @@ CONTENTS = {
     "other": "其他需要报告的情况",
 }
 OPTIONAL_CONTENTS = ("other",)
+#: what says a content is reported where no part of its own is given to it (a report
+#: whose parts are themes: 扛牢主体责任… with the head's duty in its text); ``{next}`` is
+#: the year after the report's
+CONTENT_MENTIONS = {
+    "leadership": (r"第一责任人",),
+    "shortcomings": (r"(存在|仍|还|尚)[^。；！？]{0,12}(不足|问题|短板|差距|薄弱)",),
+    "plan": (r"(下一步|下步|下一年度|明年|{next}年)[^。；！？]{0,24}(将|继续|计划|打算|进一步|重点)",),
+}
 
 
 @dataclass
@@ -194,7 +202,28 @@ def rule_contents(s, emit):
     for kind, words in CONTENTS.items():
         if kind in OPTIONAL_CONTENTS or kind in kinds:
             continue
-        emit("content.missing", title, content=words, quote="")
+        found = _mention(s, kind)
+        if found is not None:
+            unit, m = found
+            emit("content.unheaded", unit, content=words,
+                 place=unit.place or unit.where, quote=quote_at(unit.text, m.start(), m.end()))
+        else:
+            emit("content.missing", title, content=words, quote="")
+
+
+def _mention(s, kind):
+    """(unit, match) of the first heading or paragraph of the body that speaks of a
+    required content, or None."""
+    nxt = str(s.year + 1) if s.year else "----"
+    patterns = [re.compile(p.replace("{next}", nxt)) for p in CONTENT_MENTIONS.get(kind, ())]
+    for unit in s.units:
+        if unit.part is None or unit.kind not in ("heading", "intro", "item"):
+            continue
+        for pat in patterns:
+            m = pat.search(unit.text)
+            if m:
+                return unit, m
+    return None
 
 
 # -- 2. dates ------------------------------------------------------------------------------

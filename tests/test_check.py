@@ -104,6 +104,31 @@ def test_part_removed_and_dated_after_1_april(path, capsys):
     assert "[date.late]" in out and "4月1日" in out
 
 
+def test_a_content_told_within_a_thematic_part_is_a_warning_not_missing(tmp_path, capsys):
+    p = tmp_path / "themes.txt"
+    body = ("某某局2023年法治政府建设年度报告\n"
+            "一、扛牢主体责任，夯实法治根基\n局主要负责人严格履行推进法治建设第一责任人职责，"
+            "全年主持专题学法4次。\n"
+            "二、聚焦关键环节，提升执法质效\n全年开展执法检查120次。\n"
+            "三、正视问题，明确努力方向\n执法力量仍显不足。下一步，我局将继续加强执法队伍建设。\n"
+            "某某局\n2024年2月20日\n")
+    p.write_text(body, encoding="utf-8")
+    assert main(["check", str(p)]) == 1
+    out = capsys.readouterr().out
+    assert "[content.missing]" not in out
+    lines = [ln for ln in out.splitlines() if "[content.unheaded]" in ln]
+    # the head's duty and the shortcomings; 努力方向 makes the third part the plan
+    assert len(lines) == 2, out
+    assert "warning" in lines[0] and "第一责任人职责" in lines[0] and ":3:" in lines[0]
+    assert "存在的不足和原因" in lines[1] and ":7:" in lines[1]
+    # without a word of it anywhere, a content is missing
+    p.write_text(body.replace("推进法治建设第一责任人职责", "推进依法行政的职责"), encoding="utf-8")
+    assert main(["check", str(p)]) == 1
+    out = capsys.readouterr().out
+    assert "error [content.missing]" in out and "第一责任人职责" in out
+    assert len([ln for ln in out.splitlines() if "[content.unheaded]" in ln]) == 1
+
+
 def test_clean_input_exits_0(capsys):
     assert main(["check", _data("total", "clean"), _report("total", "clean")[0]]) == 0
     assert capsys.readouterr().out == ""
