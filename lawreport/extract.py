@@ -5,7 +5,8 @@ HTML, DOCX, PDF), joins its lines into paragraphs, and classifies them into a
 :class:`lawreport.document.Document`: title, addressee, preamble, parts (their kind
 from their heading's wording, or their place), areas, items with run-in leads,
 intros, signature and date. Heading levels come from their numbering (GB/T 9704:
-一、 /（一）/ 1. /（1）/ ①, half-width variants) in the order the report uses them.
+第一部分 / 一、 /（一）/ 1. /（1）/ ①, half-width variants) in the order the report uses
+them.
 
 :mod:`lawreport.todata` writes that tree as a draft data file.
 """
@@ -24,6 +25,7 @@ __all__ = ["read_document", "read_extracted", "Extracted", "classify", "kind_of"
 
 _CN = "一二三四五六七八九十百"
 _STYLES = (
+    ("cn_part", re.compile(rf"^第\s*([{_CN}]{{1,3}})\s*(?:部分|篇|章)\s*[：:、，,．.]?\s*")),
     ("cn_dun", re.compile(rf"^([{_CN}]{{1,3}})\s*[、，,．.]\s*")),
     ("cn_paren", re.compile(rf"^[（(]\s*([{_CN}]{{1,3}})\s*[）)]\s*[、.．]?\s*")),
     ("ar_dot", re.compile(r"^(\d{1,3})\s*[.．、](?![\d.．])\s*")),

@@ -20,7 +20,7 @@ from html.parser import HTMLParser
 import pytest
 
 from conftest import REFERENCE, ROOT, run_cli
-from lawreport.extract import kind_of, numbering_of, read_document
+from lawreport.extract import kind_of, numbering_of, read_document, read_extracted
 from lawreport.load import load_yaml
 from lawreport.todata import find_quantities
 
@@ -234,6 +234,8 @@ def test_numbering_levels_and_variants():
     assert numbering_of("（1）查处").style == "ar_paren"
     assert numbering_of("③查处").number == 3
     assert numbering_of("十一、其他").number == 11
+    assert numbering_of("第二部分 存在的不足").style == "cn_part"
+    assert numbering_of("第三部分：主要安排").number == 3
     for text in ("一是加强学习", "1.5万元", "2021.3月", "2021年工作"):
         assert numbering_of(text) is None, text
 
@@ -307,6 +309,23 @@ def test_a_bulleted_metadata_block_is_not_the_report(tmp_path):
     assert (doc.title, doc.org_name, doc.addressee) == (
         "某某县教育局2022年度法治政府建设工作报告", "某某县教育局", "县政府：")
     assert doc.preamble.text == "2022年，我局坚持依法行政，现将有关情况报告如下："
+
+
+def test_parts_numbered_di_yi_bufen_hold_their_own_numbered_areas(tmp_path):
+    p = tmp_path / "r.txt"
+    p.write_text("某某局2023年法治政府建设年度报告\n"
+                 "第一部分 主要举措和成效\n一、强化组织领导\n全年专题研究6次。\n"
+                 "二、严格规范执法\n办理案件86件。\n"
+                 "第二部分 存在的不足和原因\n执法力量不足。\n"
+                 "第三部分 主要负责人履行推进法治建设第一责任人职责情况\n带头学法4次。\n"
+                 "第四部分 2024年工作安排\n加强队伍建设。\n", encoding="utf-8")
+    ex = read_extracted(p)
+    doc = ex.doc
+    assert [(x.label.strip(), x.kind) for x in doc.parts] == [
+        ("第一部分", "measures"), ("第二部分", "shortcomings"), ("第三部分", "leadership"),
+        ("第四部分", "plan")]
+    assert [a.heading for a in doc.parts[0].sections] == ["强化组织领导", "严格规范执法"]
+    assert ex.numbering["_part"] == "第{cn}部分 "
 
 
 def test_gb18030_text_is_read(tmp_path):
