@@ -336,6 +336,11 @@ def classify(paras, fmt="text"):
         i += 1
         if "报告" in t or "情况" in t[-4:]:
             break
+    # the year under the title: 法治政府建设年度报告 / （2023年度）
+    if title_lines and i < len(toks) and re.fullmatch(
+            rf"[（(]\s*{_YEAR_WORD}\s*[）)]", re.sub(r"\s+", "", toks[i].text)):
+        title_lines.append(toks[i].text.strip())
+        i += 1
     # lines before the title proper (a site's menu, a column name) are not the title
     # (short words of a menu: 首页, 政务公开); a title wrapped over lines is kept whole
     first = i - len(title_lines)

@@ -328,6 +328,17 @@ def test_parts_numbered_di_yi_bufen_hold_their_own_numbered_areas(tmp_path):
     assert ex.numbering["_part"] == "第{cn}部分 "
 
 
+def test_the_year_under_the_title_is_part_of_it(tmp_path):
+    p = tmp_path / "r.txt"
+    p.write_text("某某县司法局\n法治政府建设年度报告\n（2023年度）\n县委、县政府：\n"
+                 "现将有关情况报告如下：\n一、主要举措和成效\n全年办理案件23件。\n"
+                 "某某县司法局\n二〇二四年三月十日\n", encoding="utf-8")
+    doc = read_document(p)
+    assert (doc.title, doc.year, doc.org_name, doc.addressee) == (
+        "法治政府建设年度报告（2023年度）", 2023, "某某县司法局", "县委、县政府：")
+    assert doc.date == "二〇二四年三月十日"
+
+
 def test_gb18030_text_is_read(tmp_path):
     p = tmp_path / "r.txt"
     p.write_bytes("某某局2022年法治政府建设年度报告\n\n一、主要举措和成效\n\n开展普法活动12场。\n"
