@@ -295,20 +295,28 @@ def _title_like(text):
 def _title_start(toks, window=12):
     """Where the title block begins: the first line near the top that reads as the
     report's title (alone, or wrapped over two lines), with the department's name
-    over it; 0 when no line there does."""
+    over it; one that names a year before one that does not (a column of the site:
+    法治政府建设年度报告专栏); 0 when no line there does."""
+    found = []  # (line, whether it names a year)
     for k in range(min(window, len(toks))):
         tok = toks[k]
         if tok.num is not None or (_clen(tok.text) > 70 and re.search("[，。；]", tok.text)):
-            return 0  # the body began: the title is not among the lines above
+            break  # the body began: the title is not below
         nxt = toks[k + 1].text if k + 1 < len(toks) else ""
         wrapped = ("报告" not in tok.text and _clen(tok.text) <= 40 and
                    not re.search("[，。；]", tok.text) and _title_like(tok.text + nxt) and
                    not _title_like(nxt))
         if _title_like(tok.text) or wrapped:
-            if k > 0 and _org_like(toks[k - 1].text):
-                return k - 1
-            return k
-    return 0
+            # its year in it, or on the line under it: （2023年度）
+            text = re.sub(r"\s+", "", tok.text + nxt if wrapped or nxt[:1] in "（(" else
+                          tok.text)
+            found.append((k, re.search(_YEAR_WORD, text) is not None))
+    if not found:
+        return 0
+    k = next((k for k, dated in found if dated), found[0][0])
+    if k > 0 and _org_like(toks[k - 1].text):
+        return k - 1
+    return k
 
 
 def classify(paras, fmt="text"):

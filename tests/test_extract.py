@@ -275,7 +275,7 @@ def test_cut_lines_joined_and_headings_kept(tmp_path):
 
 
 SITE_LINES = ("今天是：2024年3月28日 星期四 农历二月十九\n无障碍 简体｜繁体\n某某市人民政府网\n"
-              "您所在的位置：政务公开 > 法治政府建设\n年度报告\n")
+              "法治政府建设年度报告专栏\n您所在的位置：政务公开 > 法治政府建设\n年度报告\n")
 BODY = ("时间：2024-03-28  浏览次数：\n栏目：法治政府建设 发布时间：2024-03-28\n"
         "2023年，某某区坚持依法行政，现将有关情况报告如下：\n"
         "一、主要举措和成效\n全年开展执法检查120次。\n二、存在的问题\n执法力量不足。\n")
@@ -330,7 +330,7 @@ def test_parts_numbered_di_yi_bufen_hold_their_own_numbered_areas(tmp_path):
 
 def test_the_year_under_the_title_is_part_of_it(tmp_path):
     p = tmp_path / "r.txt"
-    p.write_text("某某县司法局\n法治政府建设年度报告\n（2023年度）\n县委、县政府：\n"
+    p.write_text("法治政府建设年度报告专栏\n某某县司法局\n法治政府建设年度报告\n（2023年度）\n县委、县政府：\n"
                  "现将有关情况报告如下：\n一、主要举措和成效\n全年办理案件23件。\n"
                  "某某县司法局\n二〇二四年三月十日\n", encoding="utf-8")
     doc = read_document(p)
