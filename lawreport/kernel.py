@@ -380,10 +380,6 @@ class ForkServer:
         if not self._ready.get("ready"):
             raise ForkServerUnavailable(f"the fork server is not ready: {self._ready['why']}")
 
-    def is_ready(self):
-        """Whether the server has said it is ready (without waiting for it)."""
-        return bool(self._ready and self._ready.get("ready"))
-
     def start_kernel(self, args, env, cwd):
         """Fork a kernel with argv ``args`` (after ``-m lawreport.kernel``): (pid, pidfd)."""
         import json
