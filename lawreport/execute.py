@@ -133,8 +133,49 @@ def _make_kernel_manager_class():
             # second before looking again (jupyter_client's interval)
             await super()._async_wait(pollinterval=min(pollinterval, 0.005))
 
+        # what nbclient calls, without the 10 ms sleep after each
+        start_kernel = _async_start_kernel = _without_test_sleep(
+            AsyncKernelManager._async_start_kernel)
+        shutdown_kernel = _async_shutdown_kernel = _without_test_sleep(
+            AsyncKernelManager._async_shutdown_kernel)
+
     client_class = _kernel_client_class()
     return LawreportKernelManager
+
+
+def _without_test_sleep(method):
+    """A kernel manager's start or shutdown, as jupyter_client's ``in_pending_state``
+    wraps it (the manager's ``ready`` future set when it ends), less the 10 ms sleep
+    that wrapper adds before ``ready`` "to ensure tests can capture the state": 20 ms
+    of waiting in every part (a start and a shutdown). A jupyter_client whose
+    method is not wrapped that way keeps its own."""
+    import asyncio
+    from concurrent.futures import Future as ThreadFuture
+
+    undecorated = getattr(method, "__wrapped__", None)
+    if undecorated is None or method.__code__.co_qualname != "in_pending_state.<locals>.wrapper":
+        return method
+
+    async def wrapper(self, *args, **kwargs):
+        if self._attempted_start or not self._ready:
+            try:  # as jupyter_client's _get_future: an asyncio future in a running loop
+                asyncio.get_running_loop()
+                self._ready = asyncio.Future()
+            except RuntimeError:
+                self._ready = ThreadFuture()
+        try:
+            out = await undecorated(self, *args, **kwargs)
+        except Exception as exc:
+            self._ready.set_exception(exc)
+            self.log.exception(self._ready.exception())  # read, so never "not retrieved"
+            raise
+        if self.owns_kernel:
+            self._ready.set_result(None)
+        return out
+
+    wrapper.__name__ = method.__name__
+    wrapper.__doc__ = method.__doc__
+    return wrapper
 
 
 def _kernel_client_class():

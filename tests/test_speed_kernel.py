@@ -128,6 +128,45 @@ def test_forked_kernels_run_without_the_debugger_and_plain_ones_keep_it(tmp_path
     assert seen == {"fork": "True", "plain": "False"}
 
 
+def test_the_kernel_manager_does_not_sleep_after_a_start_or_a_shutdown(tmp_path, start,
+                                                                        monkeypatch):
+    # jupyter_client's pending-state wrapper sleeps 10 ms after each (for its tests)
+    import asyncio
+
+    slept, real_sleep = [], asyncio.sleep
+
+    async def sleep(delay, *args, **kwargs):
+        slept.append(delay)
+        return await real_sleep(delay, *args, **kwargs)
+
+    monkeypatch.setattr(asyncio, "sleep", sleep)
+
+    async def run():
+        km = execute.kernel_manager_class()(kernel_name=execute.KERNEL_NAME)
+        await km.start_kernel(cwd=str(tmp_path))
+        started = km.ready.done() and km.ready.exception() is None and await km.is_alive()
+        await km.shutdown_kernel(now=True)
+        return started, km.ready.done(), await km.is_alive()
+
+    assert asyncio.run(run()) == (True, True, False)
+    assert 0.01 not in slept
+
+
+def test_a_refused_start_is_the_managers_ready_exception(tmp_path):
+    import asyncio
+
+    bound = pipeline.NotebookBound(1)
+    bound._stopped.set()
+
+    async def run():
+        km = execute.kernel_manager_class(bound)(kernel_name=execute.KERNEL_NAME)
+        with pytest.raises(BuildError, match="stopped"):
+            await km.start_kernel(cwd=str(tmp_path))
+        return km.ready.exception()
+
+    assert isinstance(asyncio.run(run()), BuildError)
+
+
 def test_a_stopped_batch_starts_no_kernel(tmp_path, start):
     bound = pipeline.NotebookBound(1)
     bound._stopped.set()  # what stop() does first, without ending this process's server
