@@ -9,6 +9,7 @@ half-written file and a failed build leaves the previous report in place.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -103,7 +104,10 @@ def _package_inputs():
     return sorted(out)
 
 
-def _versions():
+@functools.lru_cache(maxsize=None)
+def _installed_versions():
+    """The versions provenance records: read once per process (each lookup scans the
+    installed packages' metadata, some 8 ms a build of a batch)."""
     from importlib.metadata import PackageNotFoundError, version
 
     out = {"python": ".".join(map(str, sys.version_info[:3]))}
@@ -131,7 +135,7 @@ def provenance(data, notebooks, catalog_files, parameters, history=None):
               "notebooks": {os.path.basename(p): _sha256(p) for _k, p in notebooks},
               "package": {rel(p): _sha256(p) for p in _package_inputs()}}
     return {"org": data.org_slug, "year": data.year, "inputs": inputs,
-            "versions": _versions(), "parameters": parameters}
+            "versions": dict(_installed_versions()), "parameters": parameters}
 
 
 @contextlib.contextmanager
