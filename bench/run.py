@@ -13,7 +13,8 @@ this run, on this machine, side by side, and printed with its target:
    plain papermill-CLI + nbconvert-CLI pipeline) on the same notebooks;
 3. a batch of every sample department-year with ``--jobs 2``: CPU time per
    report against the floor's, and wall time against ``--jobs 1`` (the median
-   ratio of ``--repeat`` pairs run back to back);
+   ratio of ``--repeat`` pairs run back to back), beside what the machine allows:
+   two floors side by side against one alone;
 4. an unchanged rebuild of the whole sample against its full build.
 
 CPU time is user + system time of the command and of every process it waited
@@ -123,6 +124,23 @@ class Floor:
         if self.old is not None:
             self.before.append(self._run(self.old, dict(os.environ, PYTHONPATH=str(self.old))))
 
+    def side_by_side(self):
+        """Two floors at once against one alone (wall): what this machine's cores give two
+        busy processes at once (they share caches, memory and, on a virtual machine, a
+        host). ``--jobs 2`` can at best take half this of ``--jobs 1``."""
+        cmd = [str(c) for c in (sys.executable, BENCH / "floor.py", json.dumps(self.params),
+                                *[ROOT / "notebooks" / n for n in self.names])]
+        alone = self._run(ROOT).wall
+        t = time.perf_counter()
+        procs = [subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.PIPE, text=True) for _ in range(2)]
+        for proc in procs:
+            _out, err = proc.communicate()
+            if proc.returncode != 0:
+                sys.exit(f"benchmark command failed ({proc.returncode}): {' '.join(cmd)}\n"
+                         f"{err[-3000:]}")
+        return (time.perf_counter() - t) / alone
+
 
 def bench_one_report(tmp, repeat, params, names, floor):
     """One report, each run beside a sample of the floor; then the plain pipeline."""
@@ -162,9 +180,10 @@ def bench_batch(tmp, repeat, floor):
         return timed(lawreport("build", "--force", "--no-index", "--jobs", jobs, "--data",
                                ROOT / "data", "--out", tmp / f"batch-{jobs}"), cwd=ROOT)
 
-    twos, ones = [], []
+    twos, ones, scaling = [], [], []
     for i in range(repeat):
         floor.sample()
+        scaling.append(floor.side_by_side())
         if i % 2:
             ones.append(run(1))
             twos.append(run(2))
@@ -172,7 +191,7 @@ def bench_batch(tmp, repeat, floor):
             twos.append(run(2))
             ones.append(run(1))
     ratios = [a.wall / b.wall for a, b in zip(twos, ones)]
-    return median(twos), median(ones), n, ratios
+    return median(twos), median(ones), n, ratios, statistics.median(scaling)
 
 
 def bench_noop(tmp, repeat):
@@ -260,7 +279,7 @@ def main():
         print(f"   CPU / floor's {check(ours.cpu / now.cpu, 2.5)}")
         print(f"   wall / plain papermill+nbconvert's ({plain.wall:.2f} s wall, "
               f"{plain.cpu:.2f} s CPU) {check(ours.wall / plain.wall, 0.2)}")
-        j2, j1, n, ratios = bench_batch(tmp, args.repeat, floor)
+        j2, j1, n, ratios, scaling = bench_batch(tmp, args.repeat, floor)
         floor.sample()
         now = median(floor.now[-(args.repeat + 1):])  # the floor's samples beside the batch
         print(f"3. batch of {n} department-years (median of {len(ratios)} pairs): --jobs 2 "
@@ -270,6 +289,9 @@ def main():
               f"{check(j2.cpu / n / now.cpu, 2)}")
         print(f"   --jobs 2 / --jobs 1 {check(statistics.median(ratios), 0.55)} "
               f"(pairs: {', '.join(f'{r:.2f}' for r in ratios)})")
+        print(f"   this machine: two floors side by side take {scaling:.2f} x one alone "
+              f"(median of {len(ratios)}), so --jobs 2 can at best take {scaling / 2:.2f} of "
+              f"--jobs 1; the batch reached {scaling / 2 / statistics.median(ratios):.0%} of that")
         noop, full = bench_noop(tmp, args.repeat)
         print(f"4. unchanged rebuild of the sample {noop.wall:.2f} s, full build "
               f"{full.wall:.2f} s: {check(noop.wall / full.wall, 0.02)}")
