@@ -17,9 +17,12 @@ __all__ = [
     "cn_date",
     "text_context",
     "FORMATS",
+    "KNOWN_FORMATS",
 ]
 
-FORMATS = ("", "cn", "cnq", "prev", "yoy")
+FORMATS = ("", "cn", "cnq", "sep", "prev", "yoy")
+#: the formats as a message lists them: ":cn, :cnq, :sep, :prev, :yoy"
+KNOWN_FORMATS = ", ".join(":" + f for f in FORMATS if f)
 _TOKEN = re.compile(r"\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_.]*)(?::([a-z]+))?\}|[{}]")
 _DIGITS = "零一二三四五六七八九"
 
@@ -51,7 +54,7 @@ def parse_placeholders(text):
             fmt = m.group(2) or ""
             if fmt not in FORMATS:
                 raise PlaceholderError(
-                    f"unknown format ':{fmt}' in '{tok}' (known: :cn, :cnq, :prev, :yoy)", m.start() + 1)
+                    f"unknown format ':{fmt}' in '{tok}' (known: {KNOWN_FORMATS})", m.start() + 1)
             out.append((m.group(1), fmt))
         else:
             snippet = text[max(0, m.start() - 8): m.start() + 9]
@@ -77,9 +80,10 @@ def format_value(value, fmt="", kind="count"):
             n = int(value)
             return "两" if (fmt == "cnq" and n == 2) else cn_number(n)
         fmt = ""
+    sep = "," if fmt == "sep" else ""
     if float(value).is_integer():
-        return str(int(value))
-    text = f"{round_half_up(value, 2):.2f}".rstrip("0").rstrip(".")
+        return f"{int(value):{sep}d}"
+    text = f"{round_half_up(value, 2):{sep}.2f}".rstrip("0").rstrip(".")
     return text
 
 

@@ -221,7 +221,8 @@ def templatize(text, year, figures, part_key):
         out.append(_escape_braces(text[pos:s]))
         if what == "q":
             v, u, c = arg
-            out.append("{" + figures.add(part_key, v, u, c) + "}")
+            # 1,234 is printed back with its thousands separator
+            out.append("{" + figures.add(part_key, v, u, c) + (":sep}" if "," in v else "}"))
         else:
             out.append("{" + arg + "}")
         pos = e
@@ -280,12 +281,17 @@ def _squash(text):
     return re.sub(r"\s+", "", text)
 
 
+def _year_pattern(year):
+    """A year written in ASCII or full-width digits (２０２２年), as templatize reads it."""
+    return "".join(f"[{d}{chr(ord(d) + 0xFEE0)}]" for d in str(year))
+
+
 def _heading_template(heading, year):
     """A heading with the report's years as placeholders."""
     if not year:
         return heading
-    return (re.sub(rf"(?<!\d){year + 1}(?=\s*年)", "{next_year}",
-                   re.sub(rf"(?<!\d){year}(?=\s*年)", "{year}", heading)))
+    return (re.sub(rf"(?<!\d){_year_pattern(year + 1)}(?=\s*年)", "{next_year}",
+                   re.sub(rf"(?<!\d){_year_pattern(year)}(?=\s*年)", "{year}", heading)))
 
 
 def _shipped_match(ex, year):

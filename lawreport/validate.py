@@ -16,7 +16,7 @@ from .exceptions import CatalogError
 from .findings import Finding, has_errors
 from .load import load_data
 from .model import Item
-from .narrative import PlaceholderError, format_value, parse_placeholders
+from .narrative import KNOWN_FORMATS, PlaceholderError, format_value, parse_placeholders
 
 __all__ = ["validate_file", "check_data", "texts_of", "SLUG"]
 
@@ -91,7 +91,7 @@ def _placeholder_problem(text, exc):
     """(message, hint) for a :class:`PlaceholderError` in ``text``."""
     msg = str(exc)
     if msg.startswith("unknown format"):
-        return msg, ("use {id}, {id:cn}, {id:cnq}, {id:prev} or {id:yoy} "
+        return msg, (f"use {{id}} or {{id:format}} with a format of {KNOWN_FORMATS} "
                      "(see docs/data-format.md)")
     col = (exc.column or 1) - 1
     m = _BRACED.match(text, col) if text[col:col + 1] == "{" else None
@@ -116,7 +116,7 @@ def _placeholder_problem(text, exc):
            "a placeholder is {figure.id} or {figure.id:format}")
     return (f"malformed placeholder '{m.group(0)}' at character {col + 1}",
             f"{how}: no spaces, an ASCII figure id, half-width braces and a lowercase "
-            "format (:cn, :cnq, :prev, :yoy); write {{ and }} for literal braces")
+            f"format ({KNOWN_FORMATS}); write {{{{ and }}}} for literal braces")
 
 
 def check_data(data, catalog, outline=None):

@@ -18,10 +18,12 @@ import unicodedata
 from html.parser import HTMLParser
 
 import pytest
+import yaml
 
 from conftest import REFERENCE, ROOT, run_cli
 from lawreport.extract import kind_of, numbering_of, read_document, read_extracted
 from lawreport.load import load_yaml
+from lawreport.narrative import format_value, render
 from lawreport.todata import find_quantities
 
 FIXTURES = ROOT / "tests" / "fixtures" / "reports"
@@ -337,6 +339,35 @@ def test_the_year_under_the_title_is_part_of_it(tmp_path):
     assert (doc.title, doc.year, doc.org_name, doc.addressee) == (
         "法治政府建设年度报告（2023年度）", 2023, "某某县司法局", "县委、县政府：")
     assert doc.date == "二〇二四年三月十日"
+
+
+def test_full_width_years_and_grouped_numbers_are_written_back_as_read(tmp_path):
+    src = tmp_path / "r.txt"
+    src.write_text("某某县市场监督管理局２０２２年度法治政府建设工作报告\n县政府：\n"
+                   "２０２２年，我局坚持依法行政，现将有关情况报告如下。\n"
+                   "一、２０２２年度主要举措和成效\n全年新登记市场主体1,234户，办理许可356件。\n"
+                   "二、存在的不足\n执法力量不足。\n"
+                   "三、主要负责人履行推进法治建设第一责任人职责情况\n带头学法4次。\n"
+                   "四、２０２３年度工作安排\n加强队伍建设。\n", encoding="utf-8")
+    data = tmp_path / "data"
+    r = run_cli("extract", src, "--org", "fw", "--data", data)
+    assert r.returncode == 0, r.stderr
+    draft = yaml.safe_load((data / "fw" / "2022.yaml").read_text(encoding="utf-8"))
+    outline = yaml.safe_load((data / "fw" / "outline-2022.yaml").read_text(encoding="utf-8"))
+    assert draft["title"] == "某某县市场监督管理局{year}年度法治政府建设工作报告"
+    assert [p["heading"] for p in outline["parts"]][::3] == [
+        "{year}年度主要举措和成效", "{next_year}年度工作安排"]
+    assert draft["narrative"]["preamble"].startswith("{year}年，")
+    text = draft["narrative"]["parts"]["measures"]["items"][0]
+    ids = re.findall(r"\{([a-z_.0-9]+)(:sep)?\}", text)
+    assert [sep for _id, sep in ids] == [":sep", ""]
+    assert render(text, {ids[0][0]: 1234, ids[1][0]: 356}) == "全年新登记市场主体1,234户，办理许可356件。"
+
+
+def test_the_sep_format_groups_thousands():
+    assert [format_value(v, "sep") for v in (12, 1234, 1234567, 12345.5, 99.5)] == [
+        "12", "1,234", "1,234,567", "12,345.5", "99.5"]
+    assert format_value(1234) == "1234"
 
 
 def test_gb18030_text_is_read(tmp_path):
