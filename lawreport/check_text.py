@@ -75,7 +75,7 @@ def rule_repeats(s, emit):
                      quote=quote_at(text, m.start(), m.end()))
 
 
-_PUNCT = set("“”‘’《》（）()、，。；：！？…—·「」 ")
+_PUNCT = set("“”‘’《》（）()、，。；：！？…—·「」【】〔〕 \"',.;:!?[]")
 
 
 def _near_misses(text, target, known_spans, known_words, *, allow_indel=True, edges=False):

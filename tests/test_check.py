@@ -251,6 +251,8 @@ def _doc(*texts, year=2022, date="2023年2月1日"):
     ("办理行政确认1项、行政奖励2项，共计3项。", None),
     ("明确普法内容、普法对象和普法对象。", "text.repeat"),
     ("构建和谐社会、法治社会和平安社会。", None),
+    ("严格落实“第一责任人”责任。", None),
+    ('严格落实"第一责任人"责任。', "text.halfwidth"),  # a quote is no typo of 职
 ])
 def test_rules_on_a_document_built_by_hand(text, rule):
     from lawreport.check import check_document
