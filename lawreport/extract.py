@@ -284,6 +284,21 @@ def _title_org(title):
     return None
 
 
+_PREAMBLE_ORG = re.compile(
+    rf"^(?:{_YEAR_WORD}(?:以来)?[，,]\s*)?([^，,。；：:\s]{{2,20}}?)"
+    r"(?:坚持|认真|深入|全面|紧紧|紧密|始终|紧扣|围绕|严格|持续|聚焦|按照|在)")
+
+
+def _preamble_org(text):
+    """The department or government a preamble opens with (2024年，某某街道坚持…), or None
+    (我局, 我区: no name)."""
+    m = _PREAMBLE_ORG.match(re.sub(r"\s+", "", text))
+    if m and not m.group(1).startswith(("我", "本", "全")) and \
+            m.group(1).endswith(_TITLE_ORG_END + ("街",)) and not re.search(r"\d|年", m.group(1)):
+        return m.group(1)
+    return None
+
+
 def _title_like(text):
     """Whether a line reads as the title of a report on building a law-based government."""
     t = re.sub(r"\s+", "", text)
@@ -431,6 +446,8 @@ def classify(paras, fmt="text"):
     if pre:
         doc.preamble = Item("\n\n".join(t.text for t in pre),
                             where="preamble", line=pre[0].para.line.line)
+        if not doc.org_name:
+            doc.org_name = _preamble_org(doc.preamble.text)
     numbering = {}
     for n, s in enumerate(starts):
         stop = starts[n + 1] if n + 1 < len(starts) else len(body)

@@ -352,7 +352,10 @@ def _outline_yaml(ex, name, year, org_name):
     y.line("# Edit headings and numbering here; the data file's narrative follows it.")
     y.line(f"name: {name}")
     y.line(f"description: {_q((org_name or '') + (str(year) if year else '') + ' 年度报告的提纲')}")
-    y.line(f"title: {_q(_heading_template(_escape_braces(doc.title), year))}")
+    # a report read without its title (a web page's text that starts at the preamble)
+    # is given the usual one, the department's name printed above it
+    title = _heading_template(_escape_braces(doc.title), year) if doc.title else DEFAULT_TITLE
+    y.line(f"title: {_q(title)}")
     base = {"part": ex.numbering.get("_part", "{cn}、")}
     areas = [v["area"] for k, v in ex.numbering.items() if k != "_part" and v.get("area")]
     items = [v["item"] for k, v in ex.numbering.items() if k != "_part" and v.get("item")]
@@ -384,6 +387,13 @@ def _outline_yaml(ex, name, year, org_name):
 
 # -- extract ---------------------------------------------------------------------------
 
+#: the title of a report read without one
+DEFAULT_TITLE = "{year}年度法治政府建设情况报告"
+
+
+def _default_title(year):
+    return DEFAULT_TITLE.replace("{year}", str(year)) if year else DEFAULT_TITLE
+
 
 @dataclass
 class ExtractResult:
@@ -397,12 +407,14 @@ class ExtractResult:
     figures: list  # _Figure
     unplaced: list
     written: list
+    year: int | None = None  # the year written (the title's, or the one given)
 
     def summary(self):
         d = self.doc
-        out = [f"read {self.fmt}: {d.title or '(no title found)'}",
+        out = [f"read {self.fmt}: "
+               f"{d.title or '(no title found: the outline gives ' + _default_title(self.year) + ')'}",
                f"  department: {d.org_name or '(not found: set org.name)'}"
-               f"{'' if d.year is None else f', year {d.year}'}"]
+               f"{'' if self.year is None else f', year {self.year}'}"]
         if d.addressee:
             out.append(f"  addressee: {d.addressee}")
         if d.preamble:
@@ -496,7 +508,7 @@ def extract_to_data(report, org, *, year=None, data_dir="data", force=False, cat
     written = _write_all(files)
     return ExtractResult(doc, ex.fmt, data_file, outline_name,
                          catalog_file if own else None,
-                         list(figs.figures.values()), ex.unplaced, written)
+                         list(figs.figures.values()), ex.unplaced, written, year)
 
 
 def _read_own_catalog(path):

@@ -364,6 +364,28 @@ def test_full_width_years_and_grouped_numbers_are_written_back_as_read(tmp_path)
     assert render(text, {ids[0][0]: 1234, ids[1][0]: 356}) == "全年新登记市场主体1,234户，办理许可356件。"
 
 
+@pytest.mark.parametrize("opening,org", [
+    ("2024年，某某街道坚持以习近平法治思想为指导，现将有关情况报告如下：", "某某街道"),
+    ("2024年，某某区紧紧围绕全区中心工作，现将有关情况报告如下：", "某某区"),
+    ("2024年，我局坚持依法行政，现将有关情况报告如下：", None),
+    ("今年以来，全区上下坚持依法行政，现将有关情况报告如下：", None),
+])
+def test_a_report_read_without_its_title(tmp_path, opening, org):
+    # a web page's text that starts at the preamble: the department from its opening
+    # words, and the usual title in the outline
+    src = tmp_path / "r.txt"
+    src.write_text(opening + "\n一、主要举措和成效\n全年办理案件23件。\n二、存在的不足\n"
+                   "执法力量不足。\n", encoding="utf-8")
+    doc = read_document(src)
+    assert (doc.title, doc.org_name) == ("", org)
+    data = tmp_path / "data"
+    r = run_cli("extract", src, "--org", "nt", "--year", "2024", "--data", data)
+    assert r.returncode == 0, r.stderr
+    assert "the outline gives 2024年度法治政府建设情况报告" in r.stdout
+    outline = yaml.safe_load((data / "nt" / "outline-2024.yaml").read_text(encoding="utf-8"))
+    assert outline["title"] == "{year}年度法治政府建设情况报告"
+
+
 def test_the_sep_format_groups_thousands():
     assert [format_value(v, "sep") for v in (12, 1234, 1234567, 12345.5, 99.5)] == [
         "12", "1,234", "1,234,567", "12,345.5", "99.5"]
