@@ -250,6 +250,10 @@ def test_part_kinds_from_wording():
     assert kind_of("2022年度推进法治政府建设工作计划") == "plan"
     assert kind_of("下一步工作安排") == "plan"
     assert kind_of("其他需要报告的情况") == "other"
+    assert kind_of("2023年法治政府建设工作回顾") == "measures"
+    assert kind_of("存在的短板弱项") == "shortcomings"
+    assert kind_of("2024年工作谋划") == "plan"
+    assert kind_of("下一年度工作展望") == "plan"
     assert kind_of("坚持依法决策，提升决策质量") is None
 
 
