@@ -84,7 +84,7 @@ def key_figures_chart(data, catalog, eid="summary-chart"):
     from .stats import key_figures as key_table
 
     df = key_table(data, catalog)
-    if df.empty:
+    if len(df) < 2:  # one bar says no more than the table beside it
         return None
     labels = [f"{n}（{u}）" if u else n for n, u in zip(df["指标"], df["单位"])]
     table = pd.DataFrame({"类别": labels, "数值": list(df["数值"]), "单位": [""] * len(df)})

@@ -87,6 +87,16 @@ def test_key_figures_chart_labels_carry_units(reference_year):
     assert d.png == again.png
 
 
+def test_a_single_key_figure_gets_its_table_and_no_chart(reference_year, monkeypatch):
+    from lawreport import exhibits, stats
+
+    one = stats.key_figures(reference_year.data, reference_year.catalog).head(1)
+    monkeypatch.setattr(stats, "key_figures", lambda data, catalog: one)
+    assert exhibits.key_figures_chart(reference_year.data, reference_year.catalog) is None
+    roles = [d.role for d in exhibits.key_figures(reference_year)]
+    assert "key_chart" not in roles and roles[0] in ("key_figures", "comparison")
+
+
 def test_five_charts_in_html(built_formats):
     import re
 
