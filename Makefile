@@ -51,8 +51,11 @@ test: test-system-packages $(VENV)/.installed ## set everything up and run the t
 bench: setup ## benchmarks: the floor, one report, a batch, an unchanged rebuild, each against its target
 	$(PY) bench/run.py
 
-lint: setup ## check the code with ruff (rules in pyproject.toml)
+$(VENV)/.dev-installed: $(VENV)/.installed
 	$(PY) -m pip install -q -e '.[dev]'
+	touch $@
+
+lint: setup $(VENV)/.dev-installed ## check the code with ruff (rules in pyproject.toml)
 	$(VENV)/bin/ruff check lawreport tests bench
 
 LAB_PORT ?= 8888
