@@ -422,14 +422,15 @@ def _read_pdf(path, raw):
                 text = _unspace(text)
                 if _PAGE_NUMBER.match(text):
                     continue
-                indent = ln["x0"] - left
-                centred = abs((ln["x0"] - left) - (right - ln["x1"])) < 2 * em and \
-                    indent > 2 * em
+                indent, gap = ln["x0"] - left, right - ln["x1"]
+                # centred: as far from both margins; a paragraph's first line, indented
+                # two characters and ending near the right margin, is not
+                centred = abs(indent - gap) < 2 * em and indent > 2 * em and gap > 1.5 * em
                 short_prev = bool(out) and out[-1].where == f"page {pno}" and out[-1].short
                 new = indent > 0.8 * em or centred or short_prev
                 # a line ending well before the right margin ends its paragraph
                 out.append(Line(text, f"page {pno}", pno, new_para=bool(new), heading=centred,
-                                short=(right - ln["x1"]) > 2 * em))
+                                short=gap > 2 * em))
         if n_chars == 0:
             raise InputError(f"{path}: the PDF has no text layer (a scan?): run OCR on it "
                              "first, or give the .docx or the web page")

@@ -396,6 +396,37 @@ def test_the_sep_format_groups_thousands():
     assert format_value(1234) == "1234"
 
 
+def test_a_pdf_paragraphs_indented_first_line_is_not_read_as_centred(tmp_path):
+    # an official document printed to PDF: paragraphs indented two characters, lines
+    # broken inside words, a heading wrapped; a first line that ends a few points short
+    # of the longest line (digits set narrower) is as far from both margins as a centred
+    # line would be within two characters, and must still start its paragraph
+    import weasyprint
+
+    paras = ["某某市教育局关于2023年度法治政府建设情况的报告", "市委全面依法治市办：",
+             "现将我局2023年度法治政府建设情况报告如下：",
+             "一、2023年度推进法治政府建设的主要举措和成效",
+             "13.强化执法监督。全年评查行政执法案卷39卷，发现问题13个，均已整改到位。",
+             "二、存在的不足和原因", "执法力量薄弱，执法人员仅6名。",
+             "三、党政主要负责人履行推进法治建设第一责任人职责情况",
+             "局党组书记、局长认真履行第一责任人职责，带头讲法治课2次。",
+             "四、2024年度推进法治政府建设的主要安排", "持续提升依法行政水平。",
+             "某某市教育局", "2024年3月15日"]
+    body = "".join(f'<p style="text-indent:2em;margin:0">{_html.escape(p)}</p>' for p in paras)
+    pdf = tmp_path / "r.pdf"
+    weasyprint.HTML(string=(
+        '<html lang="zh"><head><style>@page{size:A4;margin:37mm 26mm 35mm 28mm;'
+        '@bottom-center{content:"— " counter(page) " —"}}'
+        'body{font-family:"Noto Serif CJK SC";font-size:16pt;line-height:28pt;'
+        f'text-align:justify}}</style></head><body>{body}</body></html>')).write_pdf(pdf)
+    doc = read_document(pdf)
+    assert [p.heading for p in doc.parts][2] == "党政主要负责人履行推进法治建设第一责任人职责情况"
+    assert [i.text for i in doc.parts[2].all_items()] == [
+        "局党组书记、局长认真履行第一责任人职责，带头讲法治课2次。"]
+    assert (doc.title, doc.signature, doc.date) == (
+        "某某市教育局关于2023年度法治政府建设情况的报告", "某某市教育局", "2024年3月15日")
+
+
 def test_gb18030_text_is_read(tmp_path):
     p = tmp_path / "r.txt"
     p.write_bytes("某某局2022年法治政府建设年度报告\n\n一、主要举措和成效\n\n开展普法活动12场。\n"
