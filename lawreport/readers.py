@@ -380,7 +380,11 @@ class _DocxNumbering:
 
 #: a page number in the flow of a text copied from a PDF: — 3 —, - 3 -, 第3页 共10页
 _PAGE_MARK = re.compile(r"^[-—–－]+\s*\d{1,3}\s*[-—–－]+$|^第\s*\d+\s*页(\s*[/，,]?\s*共\s*\d+\s*页)?$")
-_PAGE_NUMBER = re.compile(r"^[-—–－\s]*\d{1,3}[-—–－\s]*$|^第\s*\d+\s*页(\s*[/，,]?\s*共\s*\d+\s*页)?$")
+#: a page's number alone on its line: — 3 —, -3-, ·3·, 3/12, 第3页 共12页, 共12页 第3页, Page 3 of 12
+_PAGE_NUMBER = re.compile(r"^[-—–－·•\s]*\d{1,3}[-—–－·•\s]*$|^\d{1,3}\s*/\s*\d{1,3}$|"
+                          r"^第\s*\d+\s*页(\s*[/，,]?\s*共\s*\d+\s*页)?$|"
+                          r"^共\s*\d+\s*页\s*[/，,]?\s*第\s*\d+\s*页$|"
+                          r"^(?i:page)\s*\d+(\s*(?i:of)\s*\d+)?$")
 
 
 def _read_pdf(path, raw):

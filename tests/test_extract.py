@@ -427,6 +427,16 @@ def test_a_pdf_paragraphs_indented_first_line_is_not_read_as_centred(tmp_path):
         "某某市教育局关于2023年度法治政府建设情况的报告", "某某市教育局", "2024年3月15日")
 
 
+def test_a_pdf_pages_number_lines_are_left_out():
+    from lawreport.readers import _PAGE_NUMBER
+
+    pages = ["— 1 —", "- 12 -", "－ 4 －", "·5·", "3", "3/12", "第1页 共5页", "第 1 页",
+             "第1页/共5页", "共5页 第1页", "Page 2 of 5"]
+    text = ["2023年", "1.5", "一、主要举措", "12件", "（3）"]
+    assert [bool(_PAGE_NUMBER.match(t)) for t in pages + text] == [True] * len(pages) + \
+        [False] * len(text)
+
+
 def test_gb18030_text_is_read(tmp_path):
     p = tmp_path / "r.txt"
     p.write_bytes("某某局2022年法治政府建设年度报告\n\n一、主要举措和成效\n\n开展普法活动12场。\n"
