@@ -285,6 +285,9 @@ def _title_org(title):
     return None
 
 
+#: the release note under an official document's date (GB/T 9704 附注): （此件公开发布）
+_RELEASE_NOTE = re.compile(r"[（(]此件[^（）()]{0,10}[）)]$")
+
 _PREAMBLE_ORG = re.compile(
     rf"^(?:{_YEAR_WORD}(?:以来)?[，,]\s*)?([^，,。；：:\s]{{2,20}}?)"
     r"(?:坚持|认真|深入|全面|紧紧|紧密|始终|紧扣|围绕|严格|持续|聚焦|按照|在)")
@@ -395,9 +398,14 @@ def classify(paras, fmt="text"):
     # the end: signature and date (what follows the date, an appendix, is not placed)
     end = len(toks)
     for j in range(len(toks) - 1, i - 1, -1):
+        # the date may carry the document's release note: 2024年3月15日（此件公开发布）
         t = re.sub(r"\s+", "", toks[j].text)
+        note = _RELEASE_NOTE.search(t)
+        t = t[:note.start()] if note else t
         m = re.match(r"^(.{2,30}?)(\d{4}年\d{1,2}月\d{1,2}日)$", t)
         if _is_date(t) or (m and _org_like(m.group(1))):
+            if note:
+                unplaced.append((toks[j].para.line.where, note.group(0)))
             for k in range(j + 1, len(toks)):
                 unplaced.append((toks[k].para.line.where, toks[k].text))
             doc.lines["date"] = toks[j].para.line.line

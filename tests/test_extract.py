@@ -437,6 +437,26 @@ def test_a_pdf_pages_number_lines_are_left_out():
         [False] * len(text)
 
 
+def test_an_official_documents_head_and_foot_are_not_the_report(tmp_path):
+    # 版头 (the issuer's 文件 line, the document number), the release note under the
+    # date and 版记 (抄送, 印发) are listed as not placed
+    p = tmp_path / "r.txt"
+    p.write_text("某某市教育局文件\n\n某教发〔2024〕5号\n\n某某市教育局关于2023年度法治政府建设情况的报告\n\n"
+                 "市人民政府：\n　　现将有关情况报告如下：\n　　一、主要举措和成效\n　　全年开展执法检查45次。\n"
+                 "　　全年审查规范性文件5件。\n　　聘请法律顾问2名。\n　　开展普法活动12场。\n"
+                 "　　二、存在的不足和原因\n　　执法力量薄弱。\n　　三、下一步工作安排\n　　持续提升依法行政水平。\n\n"
+                 "某某市教育局\n2024年3月15日\n（此件公开发布）\n\n抄送：市委全面依法治市办，市司法局。\n"
+                 "某某市教育局办公室                2024年3月15日印发\n", encoding="utf-8")
+    ex = read_extracted(p)
+    doc = ex.doc
+    assert (doc.title, doc.signature, doc.date) == (
+        "某某市教育局关于2023年度法治政府建设情况的报告", "某某市教育局", "2024年3月15日")
+    assert [i.text for i in doc.parts[-1].all_items()] == ["持续提升依法行政水平。"]
+    unplaced = [text for _where, text in ex.unplaced]
+    assert unplaced[:3] == ["某某市教育局文件", "某教发〔2024〕5号", "（此件公开发布）"]
+    assert unplaced[3].startswith("抄送：") and unplaced[-1].endswith("2024年3月15日印发")
+
+
 def test_gb18030_text_is_read(tmp_path):
     p = tmp_path / "r.txt"
     p.write_bytes("某某局2022年法治政府建设年度报告\n\n一、主要举措和成效\n\n开展普法活动12场。\n"
