@@ -432,6 +432,11 @@ def classify(paras, fmt="text"):
     if doc.signature and not doc.org_name:
         doc.org_name = re.sub(r"\s+", "", doc.signature)
     body = toks[i:end]
+    # a table's rows are listed as not placed, not read as the text's paragraphs
+    for tok in body:
+        if tok.para.line.table_row:
+            unplaced.append((tok.para.line.where, "table: " + tok.text))
+    body = [tok for tok in body if not tok.para.line.table_row]
     # mark unnumbered short headings: a short line with no punctuation before a paragraph
     for k, tok in enumerate(body):
         t = tok.text

@@ -45,6 +45,7 @@ class Line:
     bold_lead: str | None = None
     heading: bool = False  # the source marks it as a title or heading
     short: bool = False  # the line ends well before the right margin (PDF)
+    table_row: bool = False  # a row of a table (HTML, DOCX), its cells split by U+3000
 
 
 def format_of(path, head):
@@ -176,9 +177,27 @@ def _cjk_count(text):
     return len(re.findall(f"[{_HAN}]", text))
 
 
+#: the most characters a cell of a table of figures holds (a longer one lays a page out)
+_CELL_MAX = 60
+
+
+def _table_cells(row):
+    """The cells' texts of a table row ``<tr>``, or None when the row lays text out
+    (a cell holds paragraphs or more than a short phrase) rather than tabulates it."""
+    cells = row.find_all(["td", "th"], recursive=False)
+    if len(cells) < 2 or any(c.find(["p", "div", "table", "ul", "ol", "br"]) is not None
+                             for c in cells):
+        return None
+    texts = [re.sub(r"\s+", " ", c.get_text()).strip() for c in cells]
+    if any(len(t) > _CELL_MAX for t in texts):
+        return None
+    return texts
+
+
 def _block_lines(node, site=False):
-    """The text of an element, a line per block element. ``site``: the element is the
-    whole page, whose header and footer are the site's, not the article's."""
+    """The text of an element as ``[(text, table row?)]``, a line per block element and
+    per row of a table of figures. ``site``: the element is the whole page, whose
+    header and footer are the site's, not the article's."""
     from bs4 import NavigableString, Tag
 
     lines, cur = [], []
@@ -186,7 +205,7 @@ def _block_lines(node, site=False):
     def flush():
         t = "".join(cur).strip()
         if t:
-            lines.append(t)
+            lines.append((t, False))
         cur.clear()
 
     def walk(n):
@@ -204,6 +223,11 @@ def _block_lines(node, site=False):
                 block = child.name in _BLOCKS
                 if block:
                     flush()
+                cells = _table_cells(child) if child.name == "tr" else None
+                if cells is not None:
+                    if any(cells):
+                        lines.append(("\u3000".join(cells), True))
+                    continue
                 walk(child)
                 if block:
                     flush()
@@ -240,7 +264,7 @@ def _read_html(path, raw):
     if body is None:
         # the element whose own paragraphs hold the most Chinese text
         best, score = soup.body or soup, 0
-        for n in soup.find_all(["div", "td", "section", "article", "main"]):
+        for n in soup.find_all(["body", "div", "td", "section", "article", "main"]):
             s = sum(_cjk_count(p.get_text()) for p in n.find_all("p", recursive=False))
             s += _cjk_count("".join(t for t in n.find_all(string=True, recursive=False)))
             if s > score:
@@ -248,9 +272,10 @@ def _read_html(path, raw):
         body = best
     lines = _block_lines(body, site=site or body.name == "body")
     title = _html_title(soup)
-    if title and not any(_same(title, ln) for ln in lines[:6]):
-        lines.insert(0, title)
-    return [Line(t, f"paragraph {i}", i, new_para=True) for i, t in enumerate(lines, start=1)]
+    if title and not any(_same(title, ln) for ln, _row in lines[:6]):
+        lines.insert(0, (title, False))
+    return [Line(t, f"paragraph {i}", i, new_para=True, table_row=row)
+            for i, (t, row) in enumerate(lines, start=1)]
 
 
 def _same(a, b):
@@ -289,9 +314,17 @@ def _read_docx(path, raw):
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise InputError(f"{path}: not a readable Word document ({exc}): open and save it "
                          "again as .docx") from None
+    from docx.table import Table
+
     numbering = _DocxNumbering(d)
     out = []
-    for i, p in enumerate(d.paragraphs, start=1):
+    i = 0
+    for block in d.iter_inner_content():
+        i += 1
+        if isinstance(block, Table):
+            i = _docx_table(block, i, out)
+            continue
+        p = block
         text = p.text
         label = numbering.label(p)
         if label and not text.lstrip().startswith(label.strip()):
@@ -308,9 +341,36 @@ def _read_docx(path, raw):
         out.append(Line(text.strip(" \t\u3000"), f"paragraph {i}", i, new_para=True,
                         bold_lead=bold.strip() or None,
             heading=style.startswith(("heading", "title", "标题"))))
-    if d.tables and not out:
+    if d.tables and all(ln.table_row for ln in out):
         raise InputError(f"{path}: the document holds only tables, no paragraphs of text")
     return out
+
+
+def _docx_table(table, i, out):
+    """A Word table's rows, as :func:`_table_cells` reads an HTML table's: a table of
+    figures gives a line per row; one that lays text out gives its cells' paragraphs.
+    Numbers the lines from ``i``; returns the last number used."""
+    for row in table.rows:
+        cells = []
+        for cell in row.cells:
+            if cell._tc in [c._tc for c in cells]:
+                continue  # a merged cell comes back once per grid column it spans
+            cells.append(cell)
+        texts = [re.sub(r"\s+", " ", c.text).strip() for c in cells]
+        if len(cells) >= 2 and all(len(c.paragraphs) <= 1 and not c.tables for c in cells) \
+                and all(len(t) <= _CELL_MAX for t in texts):
+            if any(texts):
+                out.append(Line("\u3000".join(texts), f"table row {i}", i, new_para=True,
+                                table_row=True))
+                i += 1
+            continue
+        for cell in cells:
+            for p in cell.paragraphs:
+                if p.text.strip():
+                    out.append(Line(p.text.strip(" \t\u3000"), f"paragraph {i}", i,
+                                    new_para=True))
+                    i += 1
+    return i - 1
 
 
 class _DocxNumbering:

@@ -457,6 +457,59 @@ def test_an_official_documents_head_and_foot_are_not_the_report(tmp_path):
     assert unplaced[3].startswith("抄送：") and unplaced[-1].endswith("2024年3月15日印发")
 
 
+_TABLE_REPORT = ["某某局2023年法治政府建设年度报告", "2023年，我局坚持依法行政，现将有关情况报告如下：",
+                 "一、主要举措和成效", "全年办理行政许可356件，具体如下表：", None,
+                 "二、存在的不足", "执法力量不足。", "三、下一步工作安排", "加强队伍建设。"]
+_TABLE = [["类别", "件数"], ["新办", "200"], ["变更", "156"]]
+
+
+def _table_html(layout=False):
+    rows = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in _TABLE)
+    body = "".join(f"<table>{rows}</table>" if t is None else f"<p>{t}</p>"
+                   for t in _TABLE_REPORT)
+    if layout:  # an old site's page: the whole article laid out in a table's cell
+        body = f'<table><tr><td width="20%"><a href="/">首页</a></td><td>{body}</td></tr></table>'
+    return f'<html><head><meta charset="utf-8"></head><body>{body}</body></html>'
+
+
+def _table_docx(path):
+    import docx
+
+    d = docx.Document()
+    for t in _TABLE_REPORT:
+        if t is None:
+            table = d.add_table(rows=len(_TABLE), cols=2)
+            for r, row in enumerate(_TABLE):
+                for c, text in enumerate(row):
+                    table.cell(r, c).text = text
+        else:
+            d.add_paragraph(t)
+    d.save(path)
+
+
+@pytest.mark.parametrize("fmt", ["html", "docx"])
+def test_a_tables_rows_are_listed_as_not_placed(tmp_path, fmt):
+    p = tmp_path / f"r.{fmt}"
+    if fmt == "html":
+        p.write_text(_table_html(), encoding="utf-8")
+    else:
+        _table_docx(p)
+    ex = read_extracted(p)
+    assert [i.text for i in ex.doc.parts[0].all_items()] == ["全年办理行政许可356件，具体如下表："]
+    assert [t for _w, t in ex.unplaced] == ["table: 类别　件数", "table: 新办　200", "table: 变更　156"]
+    assert [p.heading for p in ex.doc.parts] == ["主要举措和成效", "存在的不足", "下一步工作安排"]
+
+
+def test_an_article_laid_out_in_a_table_is_read_as_text(tmp_path):
+    p = tmp_path / "r.html"
+    p.write_text(_table_html(layout=True), encoding="utf-8")
+    ex = read_extracted(p)
+    assert [p.heading for p in ex.doc.parts] == ["主要举措和成效", "存在的不足", "下一步工作安排"]
+    assert ex.doc.title == "某某局2023年法治政府建设年度报告"
+    assert [t for _w, t in ex.unplaced if t.startswith("table")] == [
+        "table: 类别　件数", "table: 新办　200", "table: 变更　156"]
+
+
 def test_gb18030_text_is_read(tmp_path):
     p = tmp_path / "r.txt"
     p.write_bytes("某某局2022年法治政府建设年度报告\n\n一、主要举措和成效\n\n开展普法活动12场。\n"
