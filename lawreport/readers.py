@@ -76,7 +76,11 @@ def format_of(path, head):
 def _looks_textual(head):
     if not head:
         return True
-    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 (Word's "Unicode text")
+        chars = head[:len(head) // 2 * 2].decode("utf-16", errors="replace")
+        controls = sum(1 for c in chars if ord(c) < 32 and c not in "\t\n\f\r")
+        return controls / max(1, len(chars)) < 0.02
+    if b"\x00" in head:
         return False
     controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
     return controls / len(head) < 0.02

@@ -510,12 +510,16 @@ def test_an_article_laid_out_in_a_table_is_read_as_text(tmp_path):
         "table: 类别　件数", "table: 新办　200", "table: 变更　156"]
 
 
-def test_gb18030_text_is_read(tmp_path):
+@pytest.mark.parametrize("encoding,bom", [("gb18030", b""), ("utf-16-le", b"\xff\xfe"),
+                                          ("utf-16-be", b"\xfe\xff"), ("utf-8", b"\xef\xbb\xbf")])
+def test_text_in_each_encoding_word_saves_is_read(tmp_path, encoding, bom):
+    # GB18030 (GBK), UTF-16 with its BOM (Word's and Notepad's "Unicode"), UTF-8 with one
     p = tmp_path / "r.txt"
-    p.write_bytes("某某局2022年法治政府建设年度报告\n\n一、主要举措和成效\n\n开展普法活动12场。\n"
-                  .encode("gb18030"))
+    p.write_bytes(bom + "某某局2022年法治政府建设年度报告\r\n\r\n一、主要举措和成效\r\n\r\n"
+                  "开展普法活动12场。\r\n".encode(encoding))
     doc = read_document(p)
-    assert doc.parts[0].items[0].text == "开展普法活动12场。"
+    assert (doc.title, doc.parts[0].items[0].text) == (
+        "某某局2022年法治政府建设年度报告", "开展普法活动12场。")
 
 
 # -- refusing bad input ----------------------------------------------------------------
