@@ -153,7 +153,8 @@ def _without_test_sleep(method):
     from concurrent.futures import Future as ThreadFuture
 
     undecorated = getattr(method, "__wrapped__", None)
-    if undecorated is None or method.__code__.co_qualname != "in_pending_state.<locals>.wrapper":
+    if undecorated is None or getattr(method.__code__, "co_qualname", "") != \
+            "in_pending_state.<locals>.wrapper":
         return method
 
     async def wrapper(self, *args, **kwargs):
