@@ -618,6 +618,32 @@ def test_any_text_gives_a_tree_or_a_clear_refusal(tmp_path, pieces):
         assert not data.exists() or not any(data.rglob("*.yaml"))
 
 
+_HTML_PIECES = _PIECES[:40] + ["<table>", "<tr>", "<td>", "</td>", "</tr>", "</table>", "<th>",
+                              "</th>", "<p>", "</p>", "<br>", "<div>", "</div>", "12", "件数",
+                              "<td><p>一段较长的正文文字。</p></td>"]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                  HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(_HTML_PIECES), max_size=80))
+def test_any_web_page_gives_a_tree_or_a_clear_refusal(tmp_path, pieces):
+    """The same for a web page, tables (of figures, or laying text out) among its text."""
+    import uuid
+
+    from lawreport.exceptions import InputError
+    from lawreport.todata import extract_to_data
+
+    p = tmp_path / f"{uuid.uuid4().hex}.html"
+    p.write_text("<html><body>" + "".join(pieces) + "</body></html>", encoding="utf-8")
+    data = tmp_path / uuid.uuid4().hex
+    try:
+        read_document(p)
+        extract_to_data(p, "any-dept", year=2021, data_dir=data)
+    except InputError as exc:
+        assert "does not validate" not in str(exc), str(exc)
+        assert not data.exists() or not any(data.rglob("*.yaml"))
+
+
 @pytest.mark.parametrize("name", ["report.html", "report.docx", "report.pdf"])
 def test_reads_back_what_lawreport_writes(built_formats, name):
     """A report lawreport built, in each format, reads back as the same tree: its
