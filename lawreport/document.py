@@ -17,10 +17,52 @@ Every text here is plain text: a writer escapes it for its format.
 
 from __future__ import annotations
 
+import itertools
+import re
 from dataclasses import dataclass, field
 
 __all__ = ["Item", "ExhibitRef", "Section", "Part", "Document", "from_loaded",
-           "place_exhibits", "paragraphs"]
+           "place_exhibits", "paragraphs", "title_lines"]
+
+
+#: where a title may be broken without breaking a word: around 关于, after its year
+#: (2023年度), before what the report is about (法治政府…, 推进…, 依法行政)
+_TITLE_BREAK = re.compile(r"(?=关于)|(?<=关于)|(?<=\d年度)(?!报告)|(?<=\d年)(?![度\d报])|"
+                          r"(?=法治政府)|(?=法治建设)|(?=推进法治)|(?=依法行政)")
+
+
+def _title_width(text):
+    """Width in full-width characters: ASCII letters, digits and spaces count half."""
+    return sum(0.5 if ord(c) < 0x2E80 else 1 for c in text)
+
+
+def title_lines(title, per_line=20):
+    """A title too long for one line of ``per_line`` characters, broken as GB/T 9704 asks
+    (回行时词意完整, 排列对称): at a break that splits no word (after 关于, after the
+    year, before 法治政府…), into lines as even as can be; the title whole when it fits
+    one line or no such break makes it fit (the page then breaks it)."""
+    title = title.strip()
+    if _title_width(title) <= per_line:
+        return [title]
+    cuts = sorted({m.start() for m in _TITLE_BREAK.finditer(title)} - {0, len(title)})
+
+    def lines(at):
+        bounds = [0, *at, len(title)]
+        return [title[a:b].strip() for a, b in zip(bounds, bounds[1:])]
+
+    best = None
+    for n in (1, 2):  # two lines if they can be, else three
+        for at in itertools.combinations(cuts, n):
+            parts = lines(at)
+            widths = [_title_width(x) for x in parts]
+            if not all(parts) or max(widths) > per_line:
+                continue
+            key = (max(widths) - min(widths), widths[0] > widths[-1])  # even, then 正梯形
+            if best is None or key < best[0]:
+                best = (key, parts)
+        if best is not None:
+            return best[1]
+    return [title]
 
 
 def paragraphs(text):

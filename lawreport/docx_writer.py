@@ -34,6 +34,8 @@ import re
 import unicodedata
 import zipfile
 
+from .document import title_lines
+
 __all__ = ["write_docx", "docx_bytes", "signature_lines", "FONTS", "LINE_PITCH_TWIPS"]
 
 FONTS = {
@@ -370,7 +372,11 @@ class _Writer:
     def front(self, tree):
         if tree.show_org and tree.org_name:
             self.para(tree.org_name, "Title")
-        title = self.para(tree.title, "Title")
+        title = self.doc.add_paragraph(style="Title")
+        for i, line in enumerate(title_lines(tree.title)):  # broken where GB/T 9704 asks
+            if i:
+                title.add_run().add_break()
+            title.add_run(line)
         title.paragraph_format.space_after = _twips(LINE_PITCH_TWIPS)
         if tree.addressee:
             self.para(tree.addressee, "Salutation")

@@ -51,7 +51,7 @@ def print_html(tree, drawings=None):
            f"<title>{html.escape(title)}</title>",
            f'<meta name="author" content="{html.escape(tree.org_name or "")}">',
            '<meta name="generator" content="lawreport">', "</head><body>",
-           front_html(tree)]
+           front_html(tree, page=True)]
     for part in tree.parts:
         out.append(part_heading_html(part))
         out.append(part_body_html(part, draw))

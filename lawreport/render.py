@@ -77,13 +77,17 @@ def trends_html(data, history, catalog, ids, eid, title="主要数据变化趋�
     return drawing_html(exhibits.trends(data, history, catalog, ids, eid, title))
 
 
-def front_html(doc):
+def front_html(doc, page=False):
     """Title block (the department's name above a title that lacks it), addressee and
-    preamble of a :class:`lawreport.document.Document`."""
+    preamble of a :class:`lawreport.document.Document`. For a printed ``page`` a long
+    title is broken into lines as GB/T 9704 asks (a screen breaks it at its width)."""
+    from .document import title_lines
+
     out = ['<header class="lr-title">']
     if doc.show_org:
         out.append(f'<p class="lr-org">{html.escape(doc.org_name)}</p>')
-    out.append(f'<h1>{html.escape(doc.title)}</h1></header>')
+    lines = title_lines(doc.title) if page else [doc.title]
+    out.append(f'<h1>{"<br>".join(html.escape(x) for x in lines)}</h1></header>')
     if doc.addressee:
         out.append(f'<p class="lr-addressee">{html.escape(doc.addressee)}</p>')
     if doc.preamble:

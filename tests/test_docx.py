@@ -212,6 +212,19 @@ def test_department_name_above_a_title_without_it():
         "某某局", "2023年1月8日"]
 
 
+def test_a_long_title_is_broken_between_words_and_reads_back_whole(tmp_path):
+    from lawreport.extract import read_document
+
+    title = "某某市教育局关于2022年度法治政府建设情况的报告"
+    data = docx_bytes(_tree(title=title))
+    d = _read(data)
+    assert d.paragraphs[0].text == "某某市教育局关于2022年度\n法治政府建设情况的报告"
+    assert len(d.paragraphs[0]._p.findall(".//" + qn("w:br"))) == 1
+    path = tmp_path / "r.docx"
+    path.write_bytes(data)
+    assert read_document(path).title == title
+
+
 def test_same_tree_same_bytes():
     assert docx_bytes(_tree()) == docx_bytes(_tree())
 

@@ -225,3 +225,35 @@ def test_lead_bold_and_a_report_without_signature():
         lead = next(c for c in chars if c["text"] == "是")
         body = next(c for c in chars if c["text"] == "推")
         assert "Bold" in lead["fontname"] and "Bold" not in body["fontname"]
+
+
+def test_a_long_title_is_broken_between_words_and_reads_back_whole(tmp_path):
+    import io
+
+    from lawreport.document import Document, Item, Part
+    from lawreport.extract import read_document
+    from lawreport.pdf_writer import pdf_bytes
+
+    title = "某某市教育局关于2022年度法治政府建设情况的报告"
+    part = Part(key="measures", kind="measures", heading="主要举措和成效", label="一、",
+                number=1, items=[Item("全年开展执法检查45次。")])
+    data = pdf_bytes(Document(title=title, org_name="某某市教育局", year=2022, parts=[part]))
+    with pdfplumber.open(io.BytesIO(data)) as doc:
+        lines = [ln["text"] for ln in doc.pages[0].extract_text_lines()]
+    assert lines[:2] == ["某某市教育局关于2022年度", "法治政府建设情况的报告"]
+    path = tmp_path / "r.pdf"
+    path.write_bytes(data)
+    assert read_document(path).title == title
+
+
+def test_title_lines_break_between_words_into_even_lines():
+    from lawreport.document import title_lines
+
+    assert title_lines("关于 2021 年法治政府建设的年度报告") == ["关于 2021 年法治政府建设的年度报告"]
+    assert title_lines("中共某某市委某某市人民政府关于2023年度法治政府建设情况的报告") == [
+        "中共某某市委某某市人民政府关于", "2023年度法治政府建设情况的报告"]
+    assert title_lines("某某自治区某某盟某某旗人民政府办公室关于2023年度推进法治政府建设的情况报告") == [
+        "某某自治区某某盟某某旗人民政府办公室", "关于2023年度推进法治政府建设的情况报告"]
+    # no break that splits no word makes it fit: the page breaks it
+    assert title_lines("某某某某某某某某某某某某某某某某某某某某某某某某年度报告") == [
+        "某某某某某某某某某某某某某某某某某某某某某某某某年度报告"]
