@@ -322,9 +322,12 @@ def _title_start(toks, window=12):
         if tok.num is not None or (_clen(tok.text) > 70 and re.search("[，。；]", tok.text)):
             break  # the body began: the title is not below
         nxt = toks[k + 1].text if k + 1 < len(toks) else ""
+        # a title's first line: what does not read as a title alone, unless the next
+        # does and this one is no title's head (某某局关于2023年度 / 法治政府建设…报告)
+        head = re.search(rf"(?:关于|{_YEAR_WORD})$", re.sub(r"\s+", "", tok.text))
         wrapped = ("报告" not in tok.text and _clen(tok.text) <= 40 and
                    not re.search("[，。；]", tok.text) and _title_like(tok.text + nxt) and
-                   not _title_like(nxt))
+                   (head is not None or not _title_like(nxt)))
         if _title_like(tok.text) or wrapped:
             # its year in it, or on the line under it: （2023年度）
             text = re.sub(r"\s+", "", tok.text + nxt if wrapped or nxt[:1] in "（(" else

@@ -342,9 +342,13 @@ def _read_docx(path, raw):
             elif run.text.strip():
                 break
         style = (p.style.name or "").lower() if p.style is not None else ""
-        out.append(Line(text.strip(" \t\u3000"), f"paragraph {i}", i, new_para=True,
-                        bold_lead=bold.strip() or None,
-            heading=style.startswith(("heading", "title", "标题"))))
+        # a line break inside the paragraph (a title set on two lines, a heading and
+        # its text, a sentence broken by hand): lines joined as a text file's are
+        for k, segment in enumerate(x for x in text.split("\n") if x.strip()):
+            out.append(Line(segment.strip(" \t\u3000"), f"paragraph {i}", i,
+                            new_para=True if k == 0 else None,
+                            bold_lead=(bold.strip() or None) if k == 0 else None,
+                            heading=style.startswith(("heading", "title", "标题"))))
     if d.tables and all(ln.table_row for ln in out):
         raise InputError(f"{path}: the document holds only tables, no paragraphs of text")
     return out

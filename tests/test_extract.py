@@ -487,6 +487,27 @@ def _table_docx(path):
     d.save(path)
 
 
+def test_line_breaks_inside_a_word_paragraph(tmp_path):
+    # a title set on two lines, a heading and its text in one paragraph, a sentence
+    # broken by hand: lines of the paragraph, joined where they continue it
+    import docx
+
+    d = docx.Document()
+    for lines in (["某某局关于2023年度", "法治政府建设情况的报告"],
+                  ["一、主要举措和成效", "全年开展执法检查45次，", "立案查处3起。"],
+                  ["二、存在的不足", "执法力量不足。"], ["三、下一步工作安排", "加强队伍建设。"]):
+        p = d.add_paragraph(lines[0])
+        for line in lines[1:]:
+            p.add_run().add_break()
+            p.add_run(line)
+    path = tmp_path / "r.docx"
+    d.save(path)
+    doc = read_document(path)
+    assert doc.title == "某某局关于2023年度法治政府建设情况的报告"
+    assert [p.heading for p in doc.parts] == ["主要举措和成效", "存在的不足", "下一步工作安排"]
+    assert [i.text for i in doc.parts[0].all_items()] == ["全年开展执法检查45次，立案查处3起。"]
+
+
 @pytest.mark.parametrize("fmt", ["html", "docx"])
 def test_a_tables_rows_are_listed_as_not_placed(tmp_path, fmt):
     p = tmp_path / f"r.{fmt}"
