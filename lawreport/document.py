@@ -133,6 +133,12 @@ class Section:
     where: str = ""
     line: int | None = None
 
+    @property
+    def arabic(self):
+        """Numbered 1. or （1）: the official layout sets such a heading in 仿宋, as the
+        body, not in the 楷体 of （一） (GB/T 9704's third and fourth levels)."""
+        return re.match(r"[（(]?\d", self.label.strip()) is not None
+
 
 @dataclass
 class Part:

@@ -7,8 +7,9 @@ layout of GB/T 9704-2012 (党政机关公文格式).
   line). A ``linesAndChars`` grid would do the characters in Word, but LibreOffice
   gives each 16 pt character two cells of such a grid (14 to a line); letter-spacing
   gives 28 in Word, WPS and LibreOffice alike.
-- Title 2号 (22 pt) 方正小标宋简体; body 3号 (16 pt) 仿宋_GB2312; 一、 headings 黑体, （一）
-  楷体_GB2312, items (1. / （1）) 仿宋 with their run-in lead bold. The fonts are named
+- Title 2号 (22 pt) 方正小标宋简体, broken between words when it takes two lines; body 3号
+  (16 pt) 仿宋_GB2312; 一、 headings 黑体, （一） 楷体_GB2312, areas numbered 1. / （1）
+  仿宋 (Heading 3), items (1. / （1）) 仿宋 with their run-in lead bold. The fonts are named
   as East Asian fonts (``w:eastAsia``) with the theme fonts removed, so Chinese text is
   set in them and not in a theme's face.
 - Page numbers "— 1 —" in 4号 宋体, odd pages right and even pages left, one character in.
@@ -17,7 +18,7 @@ layout of GB/T 9704-2012 (党政机关公文格式).
   further right (both shifted when the date is the longer).
 - Charts as pictures with their captions; tables as Word tables.
 
-Every look is a paragraph style (Title, Heading 1, Heading 2, Normal, Salutation,
+Every look is a paragraph style (Title, Heading 1, Heading 2, Heading 3, Normal, Salutation,
 Signature, Date, Caption, Figure, Table Text): with ``template=`` a department's
 reference .docx, its styles, page setup and footers are used as they are (as
 pandoc's reference-doc), and only styles it lacks are added in the layout above.
@@ -390,7 +391,7 @@ class _Writer:
         for it in part.items:
             self.item(it)
         for sec in part.sections:
-            self.para(sec.label + sec.heading, "Heading 2")
+            self.para(sec.label + sec.heading, "Heading 3" if sec.arabic else "Heading 2")
             if sec.intro:
                 self.item(sec.intro)
             for it in sec.items:

@@ -121,7 +121,8 @@ def part_body_html(part, exhibit_html=None):
         out.append(_paragraphs(part.intro.text, "lr-para"))
     out += [item_html(i) for i in part.items]
     for sec in part.sections:
-        out.append(f'<h3 class="lr-area">{html.escape(sec.label + sec.heading)}</h3>')
+        cls = "lr-area lr-arabic" if sec.arabic else "lr-area"
+        out.append(f'<h3 class="{cls}">{html.escape(sec.label + sec.heading)}</h3>')
         if sec.intro:
             out.append(_paragraphs(sec.intro.text, "lr-para"))
         out += [item_html(i) for i in sec.items]

@@ -225,6 +225,17 @@ def test_a_long_title_is_broken_between_words_and_reads_back_whole(tmp_path):
     assert read_document(path).title == title
 
 
+def test_an_area_numbered_in_arabic_numerals_is_set_as_the_body():
+    part = Part(key="measures", kind="measures", heading="主要举措", label="一、", number=1,
+                sections=[Section("加强组织领导。", "1."), Section("依法行政", "（一）")])
+    d = _read(docx_bytes(_tree(parts=[part])))
+    styles = {p.text: p.style for p in d.paragraphs}
+    assert styles["1.加强组织领导。"].name == "Heading 3"
+    assert styles["（一）依法行政"].name == "Heading 2"
+    font = styles["1.加强组织领导。"].element.rPr.rFonts.get(qn("w:eastAsia"))
+    assert font == "仿宋_GB2312"
+
+
 def test_same_tree_same_bytes():
     assert docx_bytes(_tree()) == docx_bytes(_tree())
 

@@ -257,3 +257,21 @@ def test_title_lines_break_between_words_into_even_lines():
     # no break that splits no word makes it fit: the page breaks it
     assert title_lines("某某某某某某某某某某某某某某某某某某某某某某某某年度报告") == [
         "某某某某某某某某某某某某某某某某某某某某某某某某年度报告"]
+
+
+def test_an_area_numbered_in_arabic_numerals_is_set_as_the_body():
+    import io
+
+    from lawreport.document import Document, Item, Part, Section
+    from lawreport.pdf_writer import pdf_bytes
+
+    part = Part(key="measures", kind="measures", heading="主要举措和成效", label="一、", number=1,
+                sections=[Section("加强组织领导。", "1.", items=[Item("全年召开专题会议3次。")]),
+                          Section("规范行政执法", "（一）")])
+    data = pdf_bytes(Document(title="某某局2022年法治政府建设年度报告", org_name="某某局",
+                              year=2022, parts=[part]))
+    with pdfplumber.open(io.BytesIO(data)) as doc:
+        by_text = {_text(cs)[:4]: cs[0] for cs in _lines(doc.pages[0]).values()}
+    arabic, kai, body = by_text["1.加强"], by_text["（一）规"], by_text["全年召开"]
+    assert arabic["fontname"] == body["fontname"] and "Serif-CJK-SC" in body["fontname"]
+    assert "UKai" in kai["fontname"]
