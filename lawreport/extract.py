@@ -235,6 +235,18 @@ class Extracted:
     fmt: str
     unplaced: list = field(default_factory=list)  # (where, text)
     numbering: dict = field(default_factory=dict)  # part key → {level: template, items: style}
+    tables: list = field(default_factory=list)  # ReadTable, their rows also in unplaced
+
+
+@dataclass
+class ReadTable:
+    """A table of the report (HTML, DOCX): its rows' cells, where its rows are, and the
+    index of the part it sits in (None: before the first part)."""
+
+    rows: list
+    wheres: list
+    line: int
+    part: int | None = None
 
 
 def read_document(path, fmt=None):
@@ -435,10 +447,17 @@ def classify(paras, fmt="text"):
     if doc.signature and not doc.org_name:
         doc.org_name = re.sub(r"\s+", "", doc.signature)
     body = toks[i:end]
-    # a table's rows are listed as not placed, not read as the text's paragraphs
-    for tok in body:
-        if tok.para.line.table_row:
-            unplaced.append((tok.para.line.where, "table: " + tok.text))
+    # a table's rows are listed as not placed, not read as the text's paragraphs (the
+    # draft may make a table of figures of it: todata)
+    tables = []
+    for k, tok in enumerate(body):
+        if not tok.para.line.table_row:
+            continue
+        unplaced.append((tok.para.line.where, "table: " + tok.text))
+        if k == 0 or not body[k - 1].para.line.table_row:
+            tables.append(ReadTable([], [], tok.para.line.line))
+        tables[-1].rows.append(tok.text.split("\u3000"))
+        tables[-1].wheres.append(tok.para.line.where)
     body = [tok for tok in body if not tok.para.line.table_row]
     # mark unnumbered short headings: a short line with no punctuation before a paragraph
     for k, tok in enumerate(body):
@@ -480,7 +499,10 @@ def classify(paras, fmt="text"):
     numbering = {doc.parts[n].key: v for n, v in numbering.items()}
     if doc.parts and doc.parts[0].label:
         numbering["_part"] = template_of(numbering_of(doc.parts[0].label + "x"))
-    return Extracted(doc, fmt, unplaced, numbering)
+    for t in tables:
+        t.part = max((n for n, p in enumerate(doc.parts) if p.line is not None and
+                      p.line <= t.line), default=None)
+    return Extracted(doc, fmt, unplaced, numbering, tables)
 
 
 def _fill_part(part, toks):

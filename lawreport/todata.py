@@ -120,12 +120,21 @@ class _Figure:
 class _Figures:
     """Quantities → placeholders, matching catalogue indicators by their names."""
 
-    def __init__(self, catalog, existing=None):
+    def __init__(self, catalog, existing=None, tables=True):
         self.catalog = catalog
         self.existing = existing or {}  # id → (name, unit) of the department's catalogue
         self.figures = {}  # id → _Figure
         self.used = set()
         self.counters = {}
+        self.make_tables = tables  # tables of figures become breakdowns with a table
+        self.tables = []  # (exhibit id, title, part key, [figure ids], ReadTable)
+        self.drawn = []  # ReadTable: already drawn by an exhibit of the catalogue
+
+    def same(self, name, value_text, unit):
+        """The id of a figure already read with this name, unit and value, or None."""
+        value = float(value_text.replace(",", ""))
+        return next((f.id for f in self.figures.values() if f.name == name and
+                     _norm_unit(f.unit) == _norm_unit(unit) and f.value == value), None)
 
     def _match(self, name, around, unit, value):
         """The catalogue indicator a quantity is, by its unit and the words around it."""
@@ -192,6 +201,58 @@ class _Figures:
 
 def _norm_unit(u):
     return {"％": "%", "名": "人"}.get(u, u)
+
+
+_CELL_NUMBER = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)\s*(" + _UNIT_RX + r")?")
+
+
+def _header_unit(cell):
+    """The unit a column's header names: 数量（件）, 件数, 人数, 金额（万元）, 件."""
+    cell = re.sub(r"\s+", "", cell)
+    m = re.search(r"[（(](" + _UNIT_RX + r")[）)]$", cell)
+    if m:
+        return m.group(1)
+    m = re.fullmatch(r"(" + _UNIT_RX + r")数", cell)
+    if m:
+        return m.group(1)
+    return cell if cell in UNITS else None
+
+
+def table_figures(rows):
+    """``[(label, value text, unit)]`` of a table of figures: a label and a number on each
+    row (the unit after the number, in a third column, or in the header), under at most
+    one header row; None for any other table."""
+    rows = [[c.strip() for c in r] for r in rows if any(c.strip() for c in r)]
+    if len(rows) < 2:
+        return None
+
+    def data(row):
+        cells = [c for c in row if c]
+        if len(cells) not in (2, 3) or _CELL_NUMBER.fullmatch(cells[0]) or \
+                not re.search(f"[{_HAN}]", cells[0]):
+            return None
+        m = _CELL_NUMBER.fullmatch(cells[1])
+        if m is None:
+            return None
+        unit = m.group(2) or (cells[2] if len(cells) == 3 and cells[2] in UNITS else None)
+        if len(cells) == 3 and unit != (m.group(2) or cells[2]):
+            return None
+        return cells[0], m.group(1), unit
+
+    head_unit = None
+    if data(rows[0]) is None:
+        cells = [c for c in rows[0] if c]
+        if len(cells) < 2:
+            return None
+        head_unit = _header_unit(cells[1])
+        rows = rows[1:]
+    out = []
+    for row in rows:
+        d = data(row)
+        if d is None or (d[2] or head_unit) is None:
+            return None
+        out.append((d[0], d[1], d[2] or head_unit))
+    return out if len(out) >= 2 else None
 
 
 def _escape_braces(text):
@@ -408,6 +469,7 @@ class ExtractResult:
     unplaced: list
     written: list
     year: int | None = None  # the year written (the title's, or the one given)
+    tables: int = 0  # tables of figures the draft draws back as tables
 
     def summary(self):
         d = self.doc
@@ -432,6 +494,9 @@ class ExtractResult:
         out.append(f"  figures: {len(self.figures)} ({shipped} matched to catalogue "
                    f"indicators, {len(self.figures) - shipped} declared in "
                    f"{self.catalog_file or 'no file'})")
+        if self.tables:
+            out.append(f"  tables: {self.tables} of figures, drawn as tables at the end of "
+                       f"their part ({self.catalog_file}: breakdowns, exhibits)")
         if self.unplaced:
             out.append(f"  not placed ({len(self.unplaced)}):")
             out += [f"    {w}: {t[:60]}" for w, t in self.unplaced]
@@ -492,23 +557,46 @@ def extract_to_data(report, org, *, year=None, data_dir="data", force=False, cat
         raise InputError(f"{data_file} exists: give --force to overwrite it")
     catalog = load_catalog(catalog_files_for(data_dir, catalog_files))
     existing = _read_own_catalog(catalog_file)
-    figs = _Figures(catalog, existing)
     match = _shipped_match(ex, year)
     outline_name = match[0] if match else f"outline-{year}.yaml"
     if not match and os.path.exists(outline_file) and not force:
         raise InputError(f"{outline_file} exists: give --force to overwrite it")
-    data_text = _data_yaml(ex, org, year, outline_name, match, figs)
-    own = [f for f in figs.figures.values() if not f.catalog]
-    files = {data_file: data_text}
-    if not match:
-        files[outline_file] = _outline_yaml(ex, f"{org}-{year}", year, doc.org_name)
-    if own:
-        files[catalog_file] = _catalog_yaml(catalog_file, own, existing)
-    _check_written(files, data_file, data_dir, catalog_files, org)
+    # tables of figures become tables of the draft where the department's catalogue can
+    # take their breakdowns; a draft that does not validate so is made without them
+    tables = bool(ex.tables) and not _has_sections(catalog_file)
+    while True:
+        figs = _Figures(catalog, existing, tables=tables)
+        data_text = _data_yaml(ex, org, year, outline_name, match, figs)
+        own = [f for f in figs.figures.values() if not f.catalog]
+        files = {data_file: data_text}
+        if not match:
+            files[outline_file] = _outline_yaml(ex, f"{org}-{year}", year, doc.org_name)
+        if own or figs.tables:
+            files[catalog_file] = _catalog_yaml(catalog_file, own, existing, figs.tables)
+        try:
+            _check_written(files, data_file, data_dir, catalog_files, org)
+        except InputError:
+            if not figs.tables:
+                raise
+            tables = False
+            continue
+        break
     written = _write_all(files)
+    placed = {w for t in [t for *_x, t in figs.tables] + figs.drawn for w in t.wheres}
+    unplaced = [(w, text) for w, text in ex.unplaced if w not in placed]
     return ExtractResult(doc, ex.fmt, data_file, outline_name,
-                         catalog_file if own else None,
-                         list(figs.figures.values()), ex.unplaced, written, year)
+                         catalog_file if (own or figs.tables) else None,
+                         list(figs.figures.values()), unplaced, written, year,
+                         len(figs.tables))
+
+
+def _has_sections(path):
+    """Whether the department's catalogue file already declares breakdowns or exhibits
+    (new ones cannot simply be added at its end then)."""
+    if not os.path.isfile(path):
+        return False
+    with open(path, encoding="utf-8") as fh:
+        return re.search(r"^(breakdowns|exhibits)\s*:", fh.read(), re.M) is not None
 
 
 def _read_own_catalog(path):
@@ -525,25 +613,57 @@ def _read_own_catalog(path):
             if isinstance(v, dict)}
 
 
-def _catalog_yaml(path, own, existing):
-    """The department's catalogue: what it held, plus the new figures."""
+def _catalog_yaml(path, own, existing, tables=()):
+    """The department's catalogue: what it held, plus the new figures, and the tables
+    read from the report as breakdowns drawn as tables."""
     old = ""
     if os.path.isfile(path):
         with open(path, encoding="utf-8") as fh:
             old = fh.read()
     new = [f for f in own if f.id not in existing]
-    if not new:
+    if not new and not tables:
         return old
-    lines = []
-    if not old.strip():
-        lines += ["# Figures of this department found by lawreport extract: name them better",
-                  "# and give ids of your own if you like (then change the data file too).",
-                  "indicators:"]
+    entries = []
     for f in sorted(new, key=lambda f: f.id):
         extra = ", max: 100000000" if f.kind == "number" else ""
-        lines.append(f"  {f.id}: {{name: {_q(f.name)}, unit: {_q(f.unit)}, kind: {f.kind}"
-                     f"{extra}}}")
+        entries.append(f"  {f.id}: {{name: {_q(f.name)}, unit: {_q(f.unit)}, kind: {f.kind}"
+                       f"{extra}}}")
+    lines = []
+    if entries and not old.strip():
+        lines += ["# Figures of this department found by lawreport extract: name them better",
+                  "# and give ids of your own if you like (then change the data file too).",
+                  "indicators:", *entries]
+    elif entries:
+        old = _add_indicators(old, entries)
+    if tables:
+        lines += ["# The report's tables of figures, drawn as tables at the end of their part:",
+                  "# give each a title (name and title) of its own.",
+                  "breakdowns:"]
+        lines += [f"  {eid}: {{name: {_q(title)}, parts: [{', '.join(ids)}]}}"
+                  for eid, title, _key, ids, _t in tables]
+        lines.append("exhibits:")
+        lines += [f"  - {{id: {eid}, title: {_q(title)}, kind: table, breakdown: {eid}, "
+                  f"part: {key}}}" for eid, title, key, _ids, _t in tables]
+    if not lines:
+        return old
     return (old.rstrip("\n") + "\n" if old.strip() else "") + "\n".join(lines) + "\n"
+
+
+def _add_indicators(text, entries):
+    """A catalogue's text with indicator entries added at the end of its ``indicators:``
+    block (other sections, breakdowns and exhibits, may follow it), or in a new one."""
+    lines = text.rstrip("\n").split("\n")
+    start = next((k for k, ln in enumerate(lines) if re.match(r"indicators\s*:", ln)), None)
+    if start is None:
+        return "\n".join(lines + ["indicators:", *entries]) + "\n"
+    if re.match(r"indicators\s*:\s*\{\s*\}\s*$", lines[start]):
+        lines[start] = "indicators:"
+    end = start + 1
+    while end < len(lines) and (not lines[end].strip() or lines[end][:1] in " \t#"):
+        end += 1
+    while end > start + 1 and not lines[end - 1].strip():
+        end -= 1  # before the blank lines that end the block
+    return "\n".join(lines[:end] + entries + lines[end:]) + "\n"
 
 
 def _data_yaml(ex, org, year, outline_name, match, figs):
@@ -596,6 +716,8 @@ def _data_yaml(ex, org, year, outline_name, match, figs):
                     body.line(" " * ind + "items:")
                     for it in sec.items:
                         _item_yaml(body, ind + 2, _templ_item(it, year, figs, key))
+    if figs.make_tables:
+        _tables(ex, year, figs, specs)
     if doc.signature is None:
         body.line('  signature: ""')
     elif doc.signature != (doc.org_name or org):
@@ -610,6 +732,29 @@ def _data_yaml(ex, org, year, outline_name, match, figs):
         node[segs[-1]] = f
     _figures_yaml(y, tree, 2)
     return str(y) + "\n" + str(body)
+
+
+def _tables(ex, year, figs, specs):
+    """The report's tables of figures as figures of their part, each drawn back as a table
+    (a breakdown and its exhibit in the department's catalogue): ``figs.tables``."""
+    for t in ex.tables:
+        rows = table_figures(t.rows) if t.part is not None else None
+        if not rows:
+            continue
+        key = specs[ex.doc.parts[t.part].key]
+        # a row is a figure the text gave already (same name, unit and value), or a new
+        # one named by its label
+        ids = [figs.same(label, value, unit) or figs.add(key, value, unit, (label, (label, label)))
+               for label, value, unit in rows]
+        if len(set(ids)) != len(ids):
+            continue  # two rows read as one figure: the table stays as read
+        drawn = {p for e in figs.catalog.exhibits
+                 for p in figs.catalog.breakdowns[e.breakdown].parts}
+        if set(ids) <= drawn:
+            figs.drawn.append(t)  # the catalogue's exhibits draw these (a report it wrote)
+            continue
+        n = len(figs.tables) + 1
+        figs.tables.append((f"table_{year}_{n}", f"表{n}", key, ids, t))
 
 
 def _figures_yaml(y, tree, indent):

@@ -521,6 +521,67 @@ def test_a_tables_rows_are_listed_as_not_placed(tmp_path, fmt):
     assert [p.heading for p in ex.doc.parts] == ["主要举措和成效", "存在的不足", "下一步工作安排"]
 
 
+@pytest.mark.parametrize("fmt", ["html", "docx"])
+def test_a_table_of_figures_becomes_figures_drawn_back_as_a_table(tmp_path, fmt):
+    from lawreport import load_year
+    from lawreport.document import from_loaded
+    from lawreport.todata import extract_to_data
+
+    src = tmp_path / f"r.{fmt}"
+    if fmt == "html":
+        src.write_text(_table_html(), encoding="utf-8")
+    else:
+        _table_docx(src)
+    data = tmp_path / "data"
+    result = extract_to_data(src, "tbl", data_dir=data)
+    assert result.tables == 1 and not any(t.startswith("table") for _w, t in result.unplaced)
+    loaded = load_year(data, "tbl", 2023)
+    ids = loaded.catalog.breakdowns["table_2023_1"].parts
+    assert [(loaded.catalog.indicators[i].name, loaded.data.figures[i],
+             loaded.catalog.indicators[i].unit) for i in ids] == [("新办", 200, "件"),
+                                                                  ("变更", 156, "件")]
+    doc = from_loaded(loaded)
+    assert [e.id for e in doc.parts[0].exhibits] == ["table_2023_1"]
+    assert "tables: 1 of figures" in result.summary()
+
+
+def test_a_table_stays_listed_where_the_catalogue_has_tables_of_its_own(tmp_path):
+    from lawreport.todata import extract_to_data
+
+    src = tmp_path / "r.html"
+    src.write_text(_table_html(), encoding="utf-8")
+    data = tmp_path / "data"
+    (data / "tbl").mkdir(parents=True)
+    own = "indicators:\n  x.a: {name: 甲, unit: 件, kind: count}\nbreakdowns: {}\n"
+    (data / "tbl" / "catalog.yaml").write_text(own, encoding="utf-8")
+    result = extract_to_data(src, "tbl", data_dir=data)
+    assert result.tables == 0
+    assert [t for _w, t in result.unplaced] == [
+        "table: 类别　件数", "table: 新办　200", "table: 变更　156"]
+    # the new figure goes into the catalogue's indicators, before its other sections
+    text = (data / "tbl" / "catalog.yaml").read_text(encoding="utf-8").split("\n")
+    assert text[:2] == own.split("\n")[:2] and text[2].startswith("  measures.q01: ")
+    assert text[3:] == ["breakdowns: {}", ""]
+
+
+@pytest.mark.parametrize("rows,expected", [
+    ([["类别", "件数"], ["新办", "200"], ["变更", "156"]], [("新办", "200", "件"), ("变更", "156", "件")]),
+    ([["新办", "200件"], ["变更", "1,560件"]], [("新办", "200", "件"), ("变更", "1,560", "件")]),
+    ([["项目", "数量", "单位"], ["培训", "12", "场"], ["检查", "45", "次"]],
+     [("培训", "12", "场"), ("检查", "45", "次")]),
+    ([["金额（万元）", "罚没款（万元）"], ["罚款", "12.5"], ["没收", "3"]],
+     [("罚款", "12.5", "万元"), ("没收", "3", "万元")]),
+    ([["类别", "数量"], ["新办", "200"], ["变更", "156"]], None),  # no unit anywhere
+    ([["新办", "200件"]], None),  # one row
+    ([["事项", "说明"], ["培训", "全年开展培训"], ["检查", "全年检查"]], None),  # no figures
+    ([["年份", "2022", "2023"], ["案件", "12", "15"], ["培训", "3", "4"]], None),  # years
+])
+def test_which_tables_are_tables_of_figures(rows, expected):
+    from lawreport.todata import table_figures
+
+    assert table_figures(rows) == expected
+
+
 def test_an_article_laid_out_in_a_table_is_read_as_text(tmp_path):
     p = tmp_path / "r.html"
     p.write_text(_table_html(layout=True), encoding="utf-8")
@@ -663,6 +724,17 @@ def test_any_web_page_gives_a_tree_or_a_clear_refusal(tmp_path, pieces):
     except InputError as exc:
         assert "does not validate" not in str(exc), str(exc)
         assert not data.exists() or not any(data.rglob("*.yaml"))
+
+
+def test_a_table_the_catalogue_draws_is_not_drawn_twice(built_formats, tmp_path):
+    # a Word file lawreport wrote: its “互联网+监管” table is the catalogue's exhibit
+    from lawreport.todata import extract_to_data
+
+    result = extract_to_data(built_formats / "report.docx", "yk", data_dir=tmp_path / "data")
+    assert result.tables == 0
+    assert not any("监管行为数据覆盖度" in text for _w, text in result.unplaced)
+    catalog = (tmp_path / "data" / "yk" / "catalog.yaml").read_text(encoding="utf-8")
+    assert "breakdowns:" not in catalog and "exhibits:" not in catalog
 
 
 @pytest.mark.parametrize("name", ["report.html", "report.docx", "report.pdf"])
