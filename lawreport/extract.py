@@ -38,6 +38,11 @@ _CLOSERS = "”’」』）)》"
 _DATE = re.compile(r"^[（(]?\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*[）)]?$")
 _CN_DATE = re.compile(r"^[（(]?([〇○零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月"
                       r"([一二三四五六七八九十]{1,3})日[）)]?$")
+#: a date written with stops, hyphens or slashes: 2024.3.15, 2024-03-15, 2024/3/15
+_NUM_DATE = re.compile(r"^[（(]?(\d{4})([.．\-/])(\d{1,2})\2(\d{1,2})[）)]?$")
+#: a date without its day, as some reports are signed: 2024年3月, 二〇二四年三月
+_MONTH_DATE = re.compile(r"^[（(]?(?:\d{4}年\d{1,2}月|[〇○零一二三四五六七八九]{4}年"
+                         r"[一二三四五六七八九十]{1,3}月)[）)]?$")
 _ORG_END = ("局", "委员会", "委", "办公室", "办", "厅", "院", "中心", "政府", "部", "署", "会",
             "队", "站", "处", "镇", "乡", "街道", "街道办事处", "所", "馆", "公司", "管委会")
 
@@ -137,7 +142,8 @@ def _heading_like(text, limit=40):
 
 def _is_date(text):
     t = re.sub(r"\s+", "", text)
-    return bool(_DATE.match(t) or _CN_DATE.match(t))
+    return bool(_DATE.match(t) or _CN_DATE.match(t) or _NUM_DATE.match(t) or
+                _MONTH_DATE.match(t))
 
 
 def join_paragraphs(lines):

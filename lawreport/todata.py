@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from .document import Document, Item
 from .exceptions import InputError
-from .extract import _CN_DATE, _DATE, _clen, _cn_value, read_extracted
+from .extract import _CN_DATE, _DATE, _NUM_DATE, _clen, _cn_value, read_extracted
 from .readers import _HAN
 
 __all__ = ["extract_to_data", "ExtractResult", "find_quantities", "templatize", "UNITS"]
@@ -489,7 +489,9 @@ class ExtractResult:
             out.append(f"  part {p.label.strip() or '·'} {p.heading} [{p.kind}, key {p.key}]: "
                        f"{len(p.sections)} area(s), {n_items} item(s)"
                        + (", intro" if p.intro else ""))
-        out.append(f"  signature: {d.signature or 'none'}; date: {d.date or 'none'}")
+        dated = d.date and _date_iso(d.date) is None
+        out.append(f"  signature: {d.signature or 'none'}; date: {d.date or 'none'}"
+                   + (" (no day: set report_date in the data file)" if dated else ""))
         shipped = sum(f.catalog for f in self.figures)
         out.append(f"  figures: {len(self.figures)} ({shipped} matched to catalogue "
                    f"indicators, {len(self.figures) - shipped} declared in "
@@ -509,8 +511,11 @@ class ExtractResult:
 def _date_iso(text):
     t = re.sub(r"\s+", "", text or "")
     m = _DATE.match(t)
+    n = _NUM_DATE.match(t)
     if m:
         y, mo, d = map(int, m.groups())
+    elif n:
+        y, mo, d = int(n.group(1)), int(n.group(3)), int(n.group(4))
     else:
         m = _CN_DATE.match(t)
         if not m:

@@ -437,6 +437,29 @@ def test_a_pdf_pages_number_lines_are_left_out():
         [False] * len(text)
 
 
+@pytest.mark.parametrize("date,iso", [
+    ("2024年3月15日", "2024-03-15"), ("2024年03月15日", "2024-03-15"),
+    ("二〇二四年三月十五日", "2024-03-15"), ("2024.3.15", "2024-03-15"),
+    ("2024-03-15", "2024-03-15"), ("2024/3/15", "2024-03-15"),
+    ("2024年3月", None), ("二〇二四年三月", None),
+])
+def test_the_date_under_the_signature_in_each_way_reports_write_it(tmp_path, date, iso):
+    from lawreport.todata import extract_to_data
+
+    src = tmp_path / "r.txt"
+    src.write_text("某某局2023年法治政府建设年度报告\n　　现将有关情况报告如下：\n"
+                   "　　一、主要举措和成效\n　　全年开展执法检查45次。\n　　二、存在的不足\n"
+                   "　　执法力量不足。\n　　三、下一步工作安排\n　　加强队伍建设。\n\n某某局\n"
+                   f"{date}\n", encoding="utf-8")
+    result = extract_to_data(src, "dated", data_dir=tmp_path / "data")
+    doc = result.doc
+    assert (doc.signature, doc.date) == ("某某局", date)
+    assert [i.text for i in doc.parts[-1].all_items()] == ["加强队伍建设。"]
+    draft = yaml.safe_load((tmp_path / "data" / "dated" / "2023.yaml").read_text(encoding="utf-8"))
+    assert draft.get("report_date") == iso
+    assert ("no day: set report_date" in result.summary()) == (iso is None)
+
+
 def test_an_official_documents_head_and_foot_are_not_the_report(tmp_path):
     # 版头 (the issuer's 文件 line, the document number), the release note under the
     # date and 版记 (抄送, 印发) are listed as not placed
