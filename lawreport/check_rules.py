@@ -138,7 +138,10 @@ def parse_cn_date(text):
                 return _dt.date(int(ym.group(1)), int(ym.group(2)), 1)
             except ValueError:
                 return None
+        n = re.fullmatch(r"\s*([0-9]{4})[.．/\-]([0-9]{1,2})[.．/\-]([0-9]{1,2})\s*", text)
         try:
+            if n:  # 2024.3.15, 2024/3/15, 2024-03-15
+                return _dt.date(*map(int, n.groups()))
             return _dt.date.fromisoformat(text.strip())
         except ValueError:
             return None
@@ -253,6 +256,13 @@ def rule_dates(s, emit):
         emit("date.missing", u, example=f"{year + 1}年1月20日", quote="")
     else:
         shown = (s.doc.date or "").strip() or f"{s.date.year}年{s.date.month}月{s.date.day}日"
+        # as GB/T 9704 writes it: 2024年3月15日 (not 二〇二四年…, 2024.3.15, 2024年03月15日)
+        raw = re.sub(r"\s+", "", s.doc.date or "")
+        if raw and not re.fullmatch(r"[0-9]{4}年[1-9][0-9]?月[1-9][0-9]?日", raw):
+            day = re.search(r"日|[0-9]{4}[.．/\-][0-9]{1,2}[.．/\-][0-9]{1,2}", raw)
+            fixed = (f"{s.date.year}年{s.date.month}月{s.date.day}日" if day else
+                     f"{s.date.year}年{s.date.month}月×日（写全年、月、日）")
+            emit("date.format", unit, date=raw, fixed=fixed, quote=raw)
         if s.date >= deadline:
             emit("date.late", unit, date=shown, deadline=dl, quote=shown)
         elif s.date.year <= year:

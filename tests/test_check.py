@@ -223,6 +223,21 @@ def _doc(*texts, year=2022, date="2023年2月1日"):
                     year=year, parts=[part, *others], signature="河东市司法局", date=date)
 
 
+@pytest.mark.parametrize("date,fixed", [
+    ("2023年2月1日", None), ("2023.2.1", "2023年2月1日"), ("2023-02-01", "2023年2月1日"),
+    ("二〇二三年二月一日", "2023年2月1日"), ("2023年02月01日", "2023年2月1日"),
+    ("2023年2月", "2023年2月×日（写全年、月、日）"),
+])
+def test_the_date_written_as_the_official_layout_writes_it(date, fixed):
+    from lawreport.check import check_document
+
+    found = [f for f in check_document(_doc("按要求开展相关工作。", date=date), "hand.txt")
+             if f.rule.startswith("date.")]
+    assert [(f.rule, f.severity) for f in found] == ([("date.format", "info")] if fixed else [])
+    if fixed:
+        assert found[0].suggestion == f"写作 {fixed}"
+
+
 @pytest.mark.parametrize("text,rule", [
     ("严格落实法制审核制度，建立法制机构。", None),
     ("健全学法用法制度和党组中心组学法制度。", None),
