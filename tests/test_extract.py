@@ -257,6 +257,12 @@ def test_part_kinds_from_wording():
     assert kind_of("坚持依法决策，提升决策质量") is None
 
 
+def test_counted_units_are_read_whole():
+    assert [(q[2], q[3]) for q in find_quantities(
+        "开展活动120余场次，检查企业35户次，完成12批次，培训500人次。")] == [
+        ("120", "场次"), ("35", "户次"), ("12", "批次"), ("500", "人次")]
+
+
 def test_quantities_not_years_dates_ordinals_or_document_numbers():
     text = ("2021年12月30日，第一批不涉及，第3期培训，依据〔2021〕3号文件和《2021年工作要点》，"
             "报送监管行为 233 次，覆盖率100%，投入12.5亿元，培训200余人，2018-2020年26项。")
