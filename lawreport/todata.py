@@ -128,7 +128,7 @@ class _Figures:
         self.used = set()
         self.counters = {}
         self.make_tables = tables  # tables of figures become breakdowns with a table
-        self.tables = []  # (exhibit id, title, part key, [figure ids], ReadTable)
+        self.tables = []  # (exhibit id, title, part key, [part ids], total id, ReadTable)
         self.drawn = []  # ReadTable: already drawn by an exhibit of the catalogue
 
     def same(self, name, value_text, unit):
@@ -645,11 +645,12 @@ def _catalog_yaml(path, own, existing, tables=()):
         lines += ["# The report's tables of figures, drawn as tables at the end of their part:",
                   "# give each a title (name and title) of its own.",
                   "breakdowns:"]
-        lines += [f"  {eid}: {{name: {_q(title)}, parts: [{', '.join(ids)}]}}"
-                  for eid, title, _key, ids, _t in tables]
+        for eid, title, _key, ids, total, _t in tables:
+            checked = f", total: {total}, rule: equal" if total else ""
+            lines.append(f"  {eid}: {{name: {_q(title)}, parts: [{', '.join(ids)}]{checked}}}")
         lines.append("exhibits:")
         lines += [f"  - {{id: {eid}, title: {_q(title)}, kind: table, breakdown: {eid}, "
-                  f"part: {key}}}" for eid, title, key, _ids, _t in tables]
+                  f"part: {key}}}" for eid, title, key, *_rest in tables]
     if not lines:
         return old
     return (old.rstrip("\n") + "\n" if old.strip() else "") + "\n".join(lines) + "\n"
@@ -759,8 +760,11 @@ def _tables(ex, year, figs, specs):
         if set(ids) <= drawn:
             figs.drawn.append(t)  # the catalogue's exhibits draw these (a report it wrote)
             continue
+        # a last row 合计 (总计, 共计, 小计) is the others' total, checked as such
+        total = ids.pop() if len(ids) >= 3 and re.fullmatch(
+            r"[合总共小]\s*计", rows[-1][0]) else None
         n = len(figs.tables) + 1
-        figs.tables.append((f"table_{year}_{n}", f"表{n}", key, ids, t))
+        figs.tables.append((f"table_{year}_{n}", f"表{n}", key, ids, total, t))
 
 
 def _figures_yaml(y, tree, indent):

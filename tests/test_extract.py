@@ -574,6 +574,27 @@ def test_a_table_of_figures_becomes_figures_drawn_back_as_a_table(tmp_path, fmt)
     assert "tables: 1 of figures" in result.summary()
 
 
+def test_a_tables_total_row_is_checked_against_its_other_rows(tmp_path):
+    from lawreport import load_year
+    from lawreport.todata import extract_to_data
+    from lawreport.validate import check_data
+
+    rows = [["类别", "件数"], ["新办", "200"], ["变更", "156"], ["合计", "366"]]
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
+    src = tmp_path / "r.html"
+    src.write_text(_table_html().replace(
+        "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in _TABLE), body),
+        encoding="utf-8")
+    data = tmp_path / "data"
+    extract_to_data(src, "tbl", data_dir=data)
+    loaded = load_year(data, "tbl", 2023)
+    b = loaded.catalog.breakdowns["table_2023_1"]
+    assert [loaded.data.figures[i] for i in b.parts] == [200, 156]
+    assert loaded.data.figures[b.total] == 366
+    _outline, findings = check_data(loaded.data, loaded.catalog)
+    assert any("366" in f.message and "356" in f.message for f in findings)  # 200 + 156
+
+
 def test_a_table_stays_listed_where_the_catalogue_has_tables_of_its_own(tmp_path):
     from lawreport.todata import extract_to_data
 
