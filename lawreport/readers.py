@@ -59,6 +59,9 @@ def format_of(path, head):
             return "docx"
         raise InputError(f"{path}: a zip archive, not a Word document (.docx): save the report "
                          "as .docx, .pdf, .html or .txt")
+    if head.lstrip().startswith(b"{\\rtf"):
+        raise InputError(f"{path}: a Rich Text (RTF) document: open it in Word or WPS and save "
+                         "it as .docx (or as text), then extract that")
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise InputError(f"{path}: an old Word (.doc) or Excel (.xls) file: open it in Word or "
                          "WPS and save it as .docx (or as text), then extract that")

@@ -677,6 +677,8 @@ def _no_pdf_text(path):
     ("picture.png", lambda p: p.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(200)),
      "unknown format"),
     ("old.doc", lambda p: p.write_bytes(b"\xd0\xcf\x11\xe0" + bytes(600)), ".docx"),
+    ("report.rtf", lambda p: p.write_bytes(b"{\\rtf1\\ansi\\ansicpg936 {\\'d6\\'d0}\\par}"),
+     "RTF"),
     ("broken.docx", lambda p: p.write_bytes(b"PK\x03\x04" + bytes(100)), "Word document"),
     ("notes.txt", lambda p: p.write_text("会议记录：今天开会。\n", encoding="utf-8"),
      "no numbered parts"),
