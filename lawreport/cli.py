@@ -96,9 +96,10 @@ def _parser():
         "extract", help="turn a published report into a draft data file",
         description="Read a published report (plain text, an HTML page, DOCX or PDF) and "
         "write a draft data file <DIR>/<SLUG>/<YEAR>.yaml: its title, addressee, preamble, "
-        "parts, areas and items, every quantity as a figure placeholder; plus an outline "
-        "file and catalogue entries beside it where the layout or the figures are not "
-        "shipped ones. Then: lawreport build --data DIR --org SLUG --year YEAR.")
+        "parts, areas and items, every quantity as a figure placeholder, a table of "
+        "figures as figures drawn back as a table; plus an outline file and catalogue "
+        "entries beside it where the layout or the figures are not shipped ones. Then: "
+        "lawreport build --data DIR --org SLUG --year YEAR.")
     x.add_argument("report", metavar="REPORT", help="the published report (.txt, .html, "
                    ".docx or .pdf)")
     x.add_argument("--org", required=True, metavar="SLUG",
