@@ -62,10 +62,13 @@ def timed(cmd, **kw):
     wall = time.perf_counter() - t
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if r.returncode != 0:
-        sys.exit(f"benchmark command failed ({r.returncode}): {' '.join(map(str, cmd))}\n"
-                 f"{r.stderr[-3000:]}")
+        failed(cmd, r.returncode, r.stderr)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return Run(wall, cpu, r.stdout)
+
+
+def failed(cmd, code, stderr):
+    sys.exit(f"benchmark command failed ({code}): {' '.join(map(str, cmd))}\n{stderr[-3000:]}")
 
 
 def median(runs):
@@ -115,9 +118,12 @@ class Floor:
         else:  # with its bytecode, as today's code has it (make setup): a like comparison
             compileall.compile_dir(self.old / "lawreport", quiet=1)
 
+    def _cmd(self, root):
+        return [str(c) for c in (sys.executable, BENCH / "floor.py", json.dumps(self.params),
+                                 *[root / "notebooks" / n for n in self.names])]
+
     def _run(self, root, env=None):
-        return timed([sys.executable, BENCH / "floor.py", json.dumps(self.params),
-                      *[root / "notebooks" / n for n in self.names]], env=env, cwd=root)
+        return timed(self._cmd(root), env=env, cwd=root)
 
     def sample(self):
         self.now.append(self._run(ROOT))
@@ -125,21 +131,19 @@ class Floor:
             self.before.append(self._run(self.old, dict(os.environ, PYTHONPATH=str(self.old))))
 
     def side_by_side(self):
-        """Two floors at once against one alone (wall): what this machine's cores give two
-        busy processes at once (they share caches, memory and, on a virtual machine, a
-        host). ``--jobs 2`` can at best take half this of ``--jobs 1``."""
-        cmd = [str(c) for c in (sys.executable, BENCH / "floor.py", json.dumps(self.params),
-                                *[ROOT / "notebooks" / n for n in self.names])]
-        alone = self._run(ROOT).wall
+        """Two floors at once against one alone (the latest sample, taken just before):
+        what this machine's cores give two busy processes at once (they share caches,
+        memory and, on a virtual machine, a host). ``--jobs 2`` can at best take half
+        this of ``--jobs 1``."""
+        cmd = self._cmd(ROOT)
         t = time.perf_counter()
         procs = [subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL,
                                   stderr=subprocess.PIPE, text=True) for _ in range(2)]
         for proc in procs:
             _out, err = proc.communicate()
             if proc.returncode != 0:
-                sys.exit(f"benchmark command failed ({proc.returncode}): {' '.join(cmd)}\n"
-                         f"{err[-3000:]}")
-        return (time.perf_counter() - t) / alone
+                failed(cmd, proc.returncode, err)
+        return (time.perf_counter() - t) / self.now[-1].wall
 
 
 def bench_one_report(tmp, repeat, params, names, floor):

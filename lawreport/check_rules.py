@@ -259,9 +259,9 @@ def rule_dates(s, emit):
         # as GB/T 9704 writes it: 2024年3月15日 (not 二〇二四年…, 2024.3.15, 2024年03月15日)
         raw = re.sub(r"\s+", "", s.doc.date or "")
         if raw and not re.fullmatch(r"[0-9]{4}年[1-9][0-9]?月[1-9][0-9]?日", raw):
-            day = re.search(r"日|[0-9]{4}[.．/\-][0-9]{1,2}[.．/\-][0-9]{1,2}", raw)
-            fixed = (f"{s.date.year}年{s.date.month}月{s.date.day}日" if day else
-                     f"{s.date.year}年{s.date.month}月×日（写全年、月、日）")
+            fixed = (f"{s.date.year}年{s.date.month}月×日（写全年、月、日）"
+                     if raw.rstrip("）)").endswith("月") else  # no day: 2024年3月
+                     f"{s.date.year}年{s.date.month}月{s.date.day}日")
             emit("date.format", unit, date=raw, fixed=fixed, quote=raw)
         if s.date >= deadline:
             emit("date.late", unit, date=shown, deadline=dl, quote=shown)

@@ -37,7 +37,8 @@ def _title_width(text):
 
 
 def title_lines(title, per_line=20):
-    """A title too long for one line of ``per_line`` characters, broken as GB/T 9704 asks
+    """A title too long for one line of ``per_line`` characters (2号, 22 pt, in the
+    156 mm text block of GB/T 9704: 20), broken as GB/T 9704 asks
     (回行时词意完整, 排列对称): at a break that splits no word (after 关于, after the
     year, before 法治政府…), into lines as even as can be; the title whole when it fits
     one line or no such break makes it fit (the page then breaks it)."""
@@ -137,7 +138,10 @@ class Section:
     def arabic(self):
         """Numbered 1. or （1）: the official layout sets such a heading in 仿宋, as the
         body, not in the 楷体 of （一） (GB/T 9704's third and fourth levels)."""
-        return re.match(r"[（(]?\d", self.label.strip()) is not None
+        from .check_text import label_level
+
+        level = label_level(self.label)
+        return level is not None and level[0] in (3, 4)
 
 
 @dataclass

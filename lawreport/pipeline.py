@@ -20,7 +20,7 @@ import threading
 from dataclasses import dataclass, field
 
 from .api import catalog_files_for, data_path, load_year
-from .exceptions import BuildError, BuildLockedError, InputError
+from .exceptions import BuildLockedError, InputError
 from .execute import execute_part, part_notebooks, prefetch, start_fork_server
 
 __all__ = ["build", "BuildResult", "build_key", "default_notebooks_dir", "provenance",
@@ -201,10 +201,12 @@ class NotebookBound:
         self._stopped = threading.Event()
 
     def acquire(self):
+        from .execute import _refuse_if_stopped
+
         self._slots.acquire()
         if self._stopped.is_set():
             self._slots.release()
-            raise BuildError("the batch was stopped before this part started")
+            _refuse_if_stopped(self)
 
     def release(self):
         self._slots.release()
