@@ -226,7 +226,8 @@ def place_exhibits(catalog, data, outline):
 
     An exhibit names a part (by key, or by kind when the outline's parts have keys of
     their own) and the areas it follows: it goes after the first area of the data with
-    one of those keys, in the part holding that area, else at the end of the part.
+    one of those keys (an area of the data's own, ``- title:``, is named by that title
+    as written), in the part holding that area, else at the end of the part.
     Exhibits whose figures are absent are left out.
     """
     order = [p for p in outline.parts if p.key in data.parts]
@@ -241,13 +242,18 @@ def place_exhibits(catalog, data, outline):
             continue
         target, where = candidates[0], None
         for spec in candidates:
-            keys = [a.key for a in data.parts[spec.key].areas]
+            keys = [_area_name(a) for a in data.parts[spec.key].areas]
             hit = next((k for k in e.areas if k in keys), None)
             if hit is not None:
                 target, where = spec, hit
                 break
         out.setdefault(target.key, []).append((e, where))
     return out
+
+
+def _area_name(area):
+    """How an exhibit's ``areas`` name an area of the data: its key, else its title."""
+    return area.key if area.key is not None else area.title
 
 
 def from_loaded(loaded):
@@ -313,10 +319,10 @@ def from_loaded(loaded):
                           intro=item(area.intro, "", f"{aw}.intro") if area.intro else None)
             sec.items = [item(it, label_item(), f"{aw}.items.{j}")
                          for j, it in enumerate(area.items)]
-            if area.key is not None:
-                sec.exhibits = [ExhibitRef(e.id, e.title, e.kind, e) for e, where in exhibits
-                                if where == area.key]
-                exhibits = [(e, w) for e, w in exhibits if w != area.key]
+            name = _area_name(area)
+            sec.exhibits = [ExhibitRef(e.id, e.title, e.kind, e) for e, where in exhibits
+                            if where == name]
+            exhibits = [(e, w) for e, w in exhibits if w != name]
             part.sections.append(sec)
         part.exhibits = [ExhibitRef(e.id, e.title, e.kind, e) for e, _w in exhibits]
         doc.parts.append(part)

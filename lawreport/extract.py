@@ -247,12 +247,14 @@ class Extracted:
 @dataclass
 class ReadTable:
     """A table of the report (HTML, DOCX): its rows' cells, where its rows are, and the
-    index of the part it sits in (None: before the first part)."""
+    index of the part it sits in (None: before the first part) and of the area of that
+    part it follows (None: before the part's first area)."""
 
     rows: list
     wheres: list
     line: int
     part: int | None = None
+    area: int | None = None
 
 
 def read_document(path, fmt=None):
@@ -506,9 +508,16 @@ def classify(paras, fmt="text"):
     if doc.parts and doc.parts[0].label:
         numbering["_part"] = template_of(numbering_of(doc.parts[0].label + "x"))
     for t in tables:
-        t.part = max((n for n, p in enumerate(doc.parts) if p.line is not None and
-                      p.line <= t.line), default=None)
+        t.part = _last_before(doc.parts, t.line)
+        if t.part is not None:
+            t.area = _last_before(doc.parts[t.part].sections, t.line)
     return Extracted(doc, fmt, unplaced, numbering, tables)
+
+
+def _last_before(nodes, line):
+    """The index of the last of ``nodes`` (parts, areas) starting before ``line``."""
+    return max((n for n, node in enumerate(nodes) if node.line is not None and
+                node.line <= line), default=None)
 
 
 def _fill_part(part, toks):

@@ -16,6 +16,7 @@ import os
 import re
 import tempfile
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .document import Document, Item
 from .exceptions import InputError
@@ -128,7 +129,7 @@ class _Figures:
         self.used = set()
         self.counters = {}
         self.make_tables = tables  # tables of figures become breakdowns with a table
-        self.tables = []  # (exhibit id, title, part key, [part ids], total id, ReadTable)
+        self.tables = []  # _Table
         self.drawn = []  # ReadTable: already drawn by an exhibit of the catalogue
 
     def same(self, name, value_text, unit):
@@ -498,8 +499,9 @@ class ExtractResult:
                    f"indicators, {len(self.figures) - shipped} declared in "
                    f"{self.catalog_file or 'no file'})")
         if self.tables:
-            out.append(f"  tables: {self.tables} of figures, drawn as tables at the end of "
-                       f"their part ({self.catalog_file}: breakdowns, exhibits)")
+            out.append(f"  tables: {self.tables} of figures, drawn as tables after their area "
+                       f"or at the end of their part ({self.catalog_file}: breakdowns, "
+                       "exhibits)")
         if self.unplaced:
             out.append(f"  not placed ({len(self.unplaced)}):")
             out += [f"    {w}: {t[:60]}" for w, t in self.unplaced]
@@ -588,7 +590,7 @@ def extract_to_data(report, org, *, year=None, data_dir="data", force=False, cat
             continue
         break
     written = _write_all(files)
-    placed = {w for t in [t for *_x, t in figs.tables] + figs.drawn for w in t.wheres}
+    placed = {w for t in [t.read for t in figs.tables] + figs.drawn for w in t.wheres}
     unplaced = [(w, text) for w, text in ex.unplaced if w not in placed]
     return ExtractResult(doc, ex.fmt, data_file, outline_name,
                          catalog_file if (own or figs.tables) else None,
@@ -642,15 +644,18 @@ def _catalog_yaml(path, own, existing, tables=()):
     elif entries:
         old = _add_indicators(old, entries)
     if tables:
-        lines += ["# The report's tables of figures, drawn as tables at the end of their part:",
-                  "# give each a title (name and title) of its own.",
+        lines += ["# The report's tables of figures, drawn as tables after the area they follow",
+                  "# (else at the end of their part): give each a title (name and title) of its",
+                  "# own.",
                   "breakdowns:"]
-        for eid, title, _key, ids, total, _t in tables:
-            checked = f", total: {total}, rule: equal" if total else ""
-            lines.append(f"  {eid}: {{name: {_q(title)}, parts: [{', '.join(ids)}]{checked}}}")
+        for t in tables:
+            checked = f", total: {t.total}, rule: equal" if t.total else ""
+            lines.append(f"  {t.id}: {{name: {_q(t.title)}, parts: [{', '.join(t.ids)}]"
+                         f"{checked}}}")
         lines.append("exhibits:")
-        lines += [f"  - {{id: {eid}, title: {_q(title)}, kind: table, breakdown: {eid}, "
-                  f"part: {key}}}" for eid, title, key, *_rest in tables]
+        lines += [f"  - {{id: {t.id}, title: {_q(t.title)}, kind: table, breakdown: {t.id}, "
+                  f"part: {t.part}" + (f", areas: [{_q(t.area)}]" if t.area else "") + "}"
+                  for t in tables]
     if not lines:
         return old
     return (old.rstrip("\n") + "\n" if old.strip() else "") + "\n".join(lines) + "\n"
@@ -698,7 +703,8 @@ def _data_yaml(ex, org, year, outline_name, match, figs):
     if doc.preamble:
         body.text(2, "preamble", templatize(doc.preamble.text, year, figs, "preamble"))
     body.line("  parts:")
-    for p in doc.parts:
+    area_ids = {}  # (part index, area index): the area's key, or its title as written
+    for n, p in enumerate(doc.parts):
         key = specs[p.key]
         empty = not (p.intro or p.items or p.sections)
         body.line(f"    {key}:" + (" {}" if empty else ""))
@@ -712,10 +718,11 @@ def _data_yaml(ex, org, year, outline_name, match, figs):
             body.line("      areas:")
             for i, sec in enumerate(p.sections):
                 akey = areas.get((p.key, i))
+                area_ids[(n, i)] = akey or _escape_braces(sec.heading)
                 if akey:
                     body.line(f"        - area: {akey}")
                 else:
-                    body.line(f"        - title: {_q(_escape_braces(sec.heading))}")
+                    body.line(f"        - title: {_q(area_ids[(n, i)])}")
                 ind = 10
                 if sec.intro:
                     body.text(ind, "intro", templatize(sec.intro.text, year, figs, key))
@@ -724,7 +731,7 @@ def _data_yaml(ex, org, year, outline_name, match, figs):
                     for it in sec.items:
                         _item_yaml(body, ind + 2, _templ_item(it, year, figs, key))
     if figs.make_tables:
-        _tables(ex, year, figs, specs)
+        _tables(ex, year, figs, specs, area_ids)
     if doc.signature is None:
         body.line('  signature: ""')
     elif doc.signature != (doc.org_name or org):
@@ -741,14 +748,31 @@ def _data_yaml(ex, org, year, outline_name, match, figs):
     return str(y) + "\n" + str(body)
 
 
-def _tables(ex, year, figs, specs):
+class _Table(NamedTuple):
+    """A table of figures of the draft: its exhibit (and breakdown) id and title, its
+    part's key, its figures' ids, its total's id, the table as read, and the area it
+    follows (the area's key, or its title as the data file writes it; None: none)."""
+
+    id: str
+    title: str
+    part: str
+    ids: list
+    total: str | None
+    read: object  # extract.ReadTable
+    area: str | None
+
+
+def _tables(ex, year, figs, specs, area_ids):
     """The report's tables of figures as figures of their part, each drawn back as a table
-    (a breakdown and its exhibit in the department's catalogue): ``figs.tables``."""
+    (a breakdown and its exhibit in the department's catalogue) after the area it
+    follows: ``figs.tables``. ``area_ids`` maps (part index, area index) to the area's
+    key or title in the data file."""
     for t in ex.tables:
         rows = table_figures(t.rows) if t.part is not None else None
         if not rows:
             continue
         key = specs[ex.doc.parts[t.part].key]
+        areas = {i: area_ids[(t.part, i)] for i in range(len(ex.doc.parts[t.part].sections))}
         # a row is a figure the text gave already (same name, unit and value), or a new
         # one named by its label
         ids = [figs.same(label, value, unit) or figs.add(key, value, unit, (label, (label, label)))
@@ -764,7 +788,8 @@ def _tables(ex, year, figs, specs):
         total = ids.pop() if len(ids) >= 3 and re.fullmatch(
             r"[合总共小]\s*计", rows[-1][0]) else None
         n = len(figs.tables) + 1
-        figs.tables.append((f"table_{year}_{n}", f"表{n}", key, ids, total, t))
+        figs.tables.append(_Table(f"table_{year}_{n}", f"表{n}", key, ids, total, t,
+                                  areas.get(t.area)))
 
 
 def _figures_yaml(y, tree, indent):

@@ -14,6 +14,7 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 import unicodedata
 from html.parser import HTMLParser
 
@@ -572,6 +573,25 @@ def test_a_table_of_figures_becomes_figures_drawn_back_as_a_table(tmp_path, fmt)
     doc = from_loaded(loaded)
     assert [e.id for e in doc.parts[0].exhibits] == ["table_2023_1"]
     assert "tables: 1 of figures" in result.summary()
+
+
+@pytest.mark.parametrize("fmt", ["html", "docx"])
+def test_a_table_is_drawn_after_the_area_it_follows(tmp_path, fmt, monkeypatch):
+    # the table sits in （一）, before （二）: drawn back there, not at the part's end
+    from lawreport import load_year
+    from lawreport.document import from_loaded
+    from lawreport.todata import extract_to_data
+
+    monkeypatch.setattr(sys.modules[__name__], "_TABLE_REPORT", [
+        *_TABLE_REPORT[:3], "（一）深化审批改革", _TABLE_REPORT[3], None,
+        "（二）加强执法监督", "开展执法检查45次。", *_TABLE_REPORT[5:]])
+    data = tmp_path / "data"
+    result = extract_to_data(_table_report(tmp_path, fmt), "tbl", data_dir=data)
+    assert result.tables == 1
+    part = from_loaded(load_year(data, "tbl", 2023)).parts[0]
+    assert [s.heading for s in part.sections] == ["深化审批改革", "加强执法监督"]
+    assert [[e.id for e in s.exhibits] for s in part.sections] == [["table_2023_1"], []]
+    assert part.exhibits == []
 
 
 def test_a_tables_total_row_is_checked_against_its_other_rows(tmp_path):
