@@ -564,14 +564,14 @@ def extract_to_data(report, org, *, year=None, data_dir="data", force=False, cat
     if os.path.exists(data_file) and not force:
         raise InputError(f"{data_file} exists: give --force to overwrite it")
     catalog = load_catalog(catalog_files_for(data_dir, catalog_files))
-    existing = _read_own_catalog(catalog_file)
+    existing, has_sections = _read_own_catalog(catalog_file)
     match = _shipped_match(ex, year)
     outline_name = match[0] if match else f"outline-{year}.yaml"
     if not match and os.path.exists(outline_file) and not force:
         raise InputError(f"{outline_file} exists: give --force to overwrite it")
     # tables of figures become tables of the draft where the department's catalogue can
     # take their breakdowns; a draft that does not validate so is made without them
-    tables = bool(ex.tables) and not _has_sections(catalog_file)
+    tables = bool(ex.tables) and not has_sections
     while True:
         figs = _Figures(catalog, existing, tables=tables)
         data_text = _data_yaml(ex, org, year, outline_name, match, figs)
@@ -598,27 +598,22 @@ def extract_to_data(report, org, *, year=None, data_dir="data", force=False, cat
                          len(figs.tables))
 
 
-def _has_sections(path):
-    """Whether the department's catalogue file already declares breakdowns or exhibits
-    (new ones cannot simply be added at its end then)."""
-    if not os.path.isfile(path):
-        return False
-    with open(path, encoding="utf-8") as fh:
-        return re.search(r"^(breakdowns|exhibits)\s*:", fh.read(), re.M) is not None
-
-
 def _read_own_catalog(path):
+    """The department's own catalogue: ``({indicator id: (name, unit)}, whether it
+    declares breakdowns or exhibits)`` (new ones cannot simply be added at its end
+    then)."""
     if not os.path.isfile(path):
-        return {}
+        return {}, False
     from .catalog import _read
 
     try:
         tree, _lines = _read(path)
     except Exception as exc:  # an unreadable catalogue is the user's to fix
         raise InputError(f"{path}: cannot be read ({exc}): fix or remove it") from None
-    inds = (tree or {}).get("indicators") or {}
-    return {k: (str(v.get("name")), str(v.get("unit"))) for k, v in inds.items()
-            if isinstance(v, dict)}
+    tree = tree if isinstance(tree, dict) else {}
+    inds = tree.get("indicators") or {}
+    return ({k: (str(v.get("name")), str(v.get("unit"))) for k, v in inds.items()
+             if isinstance(v, dict)}, "breakdowns" in tree or "exhibits" in tree)
 
 
 def _catalog_yaml(path, own, existing, tables=()):
