@@ -10,7 +10,6 @@ overwritten without ``force``.
 
 from __future__ import annotations
 
-import datetime as _dt
 import json
 import os
 import re
@@ -20,7 +19,7 @@ from typing import NamedTuple
 
 from .document import Document, Item
 from .exceptions import InputError
-from .extract import _CN_DATE, _DATE, _NUM_DATE, _clen, _cn_value, read_extracted
+from .extract import _MONTH_DATE, _clen, read_extracted
 from .readers import _HAN
 
 __all__ = ["extract_to_data", "ExtractResult", "find_quantities", "templatize", "UNITS"]
@@ -512,25 +511,13 @@ class ExtractResult:
 
 
 def _date_iso(text):
+    """A report's date as YYYY-MM-DD (2024年3月15日, 二〇二四年三月十五日, 2024.3.15); None
+    for a date without its day (2024年3月) or no date."""
+    from .check_rules import parse_cn_date
+
     t = re.sub(r"\s+", "", text or "")
-    m = _DATE.match(t)
-    n = _NUM_DATE.match(t)
-    if m:
-        y, mo, d = map(int, m.groups())
-    elif n:
-        y, mo, d = int(n.group(1)), int(n.group(3)), int(n.group(4))
-    else:
-        m = _CN_DATE.match(t)
-        if not m:
-            return None
-        digits = {c: i for i, c in enumerate("〇一二三四五六七八九")}
-        digits.update({"○": 0, "零": 0})
-        y = int("".join(str(digits[c]) for c in m.group(1)))
-        mo, d = _cn_value(m.group(2)), _cn_value(m.group(3))
-    try:
-        return _dt.date(y, mo, d).isoformat()
-    except ValueError:
-        return None
+    d = None if _MONTH_DATE.match(t) else parse_cn_date(t)
+    return d.isoformat() if d else None
 
 
 def extract_to_data(report, org, *, year=None, data_dir="data", force=False, catalog_files=()):
