@@ -95,6 +95,7 @@ def key_figures_chart(data, catalog, eid="summary-chart"):
 def key_figures(loaded):
     """主要数据一览: the comparison with the previous year (else the plain table), the
     key-figures chart and the trends; [] when the report has no key figures."""
+    from .narrative import format_value
     from .stats import key_figures as key_table
 
     data, catalog = loaded.data, loaded.catalog
@@ -104,7 +105,9 @@ def key_figures(loaded):
         return []
     out = [comparison(data, loaded.previous, catalog, ids, "summary-comparison")
            if loaded.previous is not None else
-           Drawing("summary-table", "主要数据", table=df[["指标", "数值", "单位"]],
+           Drawing("summary-table", "主要数据",
+                   table=df[["指标", "数值", "单位"]].assign(
+                       数值=[format_value(v) for v in df["数值"]]),
                    role="key_figures"),
            key_figures_chart(data, catalog),
            trends(data, loaded.history, catalog, ids, "summary-trends")]

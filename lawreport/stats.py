@@ -13,7 +13,10 @@ def figures_table(data, catalog):
     """Every figure of the data: id, 指标, 数值, 单位 (catalogue order)."""
     rows = [(fid, ind.name, data.figures[fid], ind.unit)
             for fid, ind in catalog.indicators.items() if fid in data.figures]
-    return pd.DataFrame(rows, columns=["id", "指标", "数值", "单位"])
+    df = pd.DataFrame(rows, columns=["id", "指标", "数值", "单位"])
+    # each value as the data gives it: a count stays 38, not 38.0 beside a rate of 95.5
+    df["数值"] = pd.Series([r[2] for r in rows], dtype=object)
+    return df
 
 
 def breakdown_table(data, catalog, breakdown_id):
@@ -25,6 +28,7 @@ def breakdown_table(data, catalog, breakdown_id):
     rows = [(catalog.indicators[p].name, data.figures[p], catalog.indicators[p].unit)
             for p in b.parts if p in data.figures]
     df = pd.DataFrame(rows, columns=["类别", "数值", "单位"])
+    df["数值"] = pd.Series([r[1] for r in rows], dtype=object)  # 2860 stays 2860 beside 95.5
     kinds = {catalog.indicators[p].kind for p in b.parts}
     if len(df) and kinds == {"count"}:
         total = df["数值"].sum()

@@ -87,6 +87,35 @@ def test_key_figures_chart_labels_carry_units(reference_year):
     assert d.png == again.png
 
 
+def test_the_key_figures_table_writes_counts_as_whole_numbers():
+    # demo-sfj 2021 has no earlier year: 主要数据 is the plain table, its counts beside
+    # rates (9.5 %) in the data; a count is printed 38, not 38.0
+    from conftest import ROOT
+    from lawreport import load_year
+    from lawreport.exhibits import key_figures
+    from lawreport.render import drawing_html
+
+    loaded = load_year(ROOT / "data", "demo-sfj", 2021)
+    table = key_figures(loaded)[0]
+    assert table.role == "key_figures"
+    assert list(table.table["数值"])[:2] == ["38", "21"]
+    assert "<td>38</td>" in drawing_html(table) and ".0<" not in drawing_html(table)
+
+
+def test_a_breakdown_table_keeps_counts_whole_beside_an_amount():
+    # demo-scjgj's 市场监管执法情况: 2860 次, 684 件 and 512.6 万元 in one table
+    from conftest import ROOT
+    from lawreport import load_year
+    from lawreport.render import table_html
+    from lawreport.stats import breakdown_table
+
+    loaded = load_year(ROOT / "data", "demo-scjgj", 2021)
+    df = breakdown_table(loaded.data, loaded.catalog, "market_enforcement")
+    assert list(df["数值"]) == [2860, 684, 512.6]
+    html = table_html(df)
+    assert "<td>2860</td>" in html and "<td>512.6</td>" in html and "2860.0" not in html
+
+
 def test_a_single_key_figure_gets_its_table_and_no_chart(reference_year, monkeypatch):
     from lawreport import exhibits, stats
 
