@@ -97,12 +97,23 @@ def _name_words(text):
     return t
 
 
+#: years and spans of years, which belong to a quantity's words (2018-2020年出台的)
+_YEARS = re.compile(r"\d{4}\s*[-－—~～至]\s*\d{4}\s*年度?|\d{4}\s*年度?")
+
+
 def _window(text, start, end):
-    """The text around a quantity that names it: up to 30 characters before and 12
-    after, and its own clause."""
+    """The words that may name a quantity: ``(own, after, clause, wide)``.
+
+    ``own`` is what stands before it since the last stop, pause (、) or number (办理行政复议
+    案件 in 办理行政复议案件4件); ``after`` what follows it up to the next one (12件行政复议
+    案件); years do not end either. ``clause`` is its clause, ``wide`` up to 30 characters
+    before it, across clauses (执法资格清理，5人辞职，1人调动)."""
+    stop = r"[，。；：、！？,;:\n（）()]|\d"
+    own = re.split(stop, _YEARS.sub("", text[:start]))[-1]
+    after = re.split(stop, _YEARS.sub("", text[end:]))[0]
     before = re.split(r"[，。；：！？,;:\n]", text[:start])[-1]
-    after = re.split(r"[，。；：！？,;:\n]", text[end:])[0]
-    return text[max(0, start - 30):start] + text[end:end + 12], before + after
+    clause = before + re.split(r"[，。；：！？,;:\n]", text[end:])[0]
+    return own, after, clause, text[max(0, start - 30):start]
 
 
 # -- to data ---------------------------------------------------------------------------
@@ -138,15 +149,19 @@ class _Figures:
                      _norm_unit(f.unit) == _norm_unit(unit) and f.value == value), None)
 
     def _match(self, name, around, unit, value):
-        """The catalogue indicator a quantity is, by its unit and the words around it."""
+        """The catalogue indicator a quantity is, by its unit and the words naming it,
+        nearest first: the words just before it, just after it, both; else words further
+        before it in its sentence, if the indicator's name holds the quantity's own words
+        (认领率 of 监管事项认领率). A neighbour's words never name it: in 办理行政复议案件4件，
+        行政应诉案件2件 the 4件 are 行政复议案件."""
         import difflib
 
-        def common(a, b):
+        def blocks(a, b):
             sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
-            return sum(blk.size for blk in sm.get_matching_blocks())
+            return [blk.size for blk in sm.get_matching_blocks()]
 
-        window, clause = around
-        best, score = None, 0.0
+        own, after, clause, wide = around
+        fitting = []
         for iid, ind in self.catalog.indicators.items():
             if iid in self.used or _norm_unit(ind.unit) != _norm_unit(unit):
                 continue
@@ -156,13 +171,24 @@ class _Figures:
                 continue
             if ind.kind == "percentage" and not 0 <= float(value) <= 100:
                 continue
-            iname = re.sub(r"[（）()]", "", ind.name)
-            coverage = common(iname, window) / max(len(iname), 1)
-            near = common(iname, _name_words(clause)) >= 2
-            s = coverage + len(iname) / 1000
-            if coverage >= 0.75 and near and s > score:
-                best, score = iid, s
-        return best
+            # its words: no brackets, no years (their digits were found in the clause)
+            fitting.append((iid, _YEARS.sub("", re.sub(r"[（）()]", "", ind.name))))
+        key = _name_words(own) or _name_words(after)
+        for words in (own, after, own + after, wide):
+            best, score = None, None
+            for iid, iname in fitting:
+                found = blocks(iname, words)
+                coverage = sum(found) / max(len(iname), 1)
+                if coverage < 0.75:
+                    continue
+                if words is wide and (not key or sum(blocks(key, iname)) < 0.75 * len(key)):
+                    continue  # words further off name it only if its own words are its name's
+                s = (coverage, max(found), len(iname))
+                if score is None or s > score:
+                    best, score = iid, s
+            if best is not None:
+                return best
+        return None
 
     def add(self, part_key, value_text, unit, context):
         value = float(value_text.replace(",", ""))
@@ -757,7 +783,8 @@ def _tables(ex, year, figs, specs, area_ids):
         areas = {i: area_ids[(t.part, i)] for i in range(len(ex.doc.parts[t.part].sections))}
         # a row is a figure the text gave already (same name, unit and value), or a new
         # one named by its label
-        ids = [figs.same(label, value, unit) or figs.add(key, value, unit, (label, (label, label)))
+        ids = [figs.same(label, value, unit) or
+               figs.add(key, value, unit, (label, (label, "", label, label)))
                for label, value, unit in rows]
         if len(set(ids)) != len(ids):
             continue  # two rows read as one figure: the table stays as read

@@ -271,6 +271,31 @@ def test_quantities_not_years_dates_ordinals_or_document_numbers():
     assert found == [("233", "次"), ("100", "%"), ("12.5", "亿元"), ("200", "人"), ("26", "项")]
 
 
+@pytest.mark.parametrize("text,expected", [
+    # the words before a number name it, not the next clause's
+    ("办理行政复议案件4件，行政应诉案件2件，均未败诉。",
+     ["reconsideration.cases", "litigation.cases"]),
+    ("全年办理行政复议案件12件，行政诉讼案件3件，无败诉案件。",
+     ["reconsideration.cases", "litigation.cases"]),
+    # neighbours' words do not make up a name: 规范性文件 + 合法性审查 ≠ this 41件
+    ("制定行政规范性文件2件，合法性审查率100%，清理现行有效文件41件。",
+     ["normative_documents.issued", None, None]),
+    ("全年审查区政府规范性文件23件、重大行政决策事项9件。", [None, "major_decisions"]),
+    # a name around the number, and a name shared with the clause before
+    ("其中包括1项2018-2020年出台的政策措施。", ["fair_competition.in_force_2018_2020"]),
+    ("认领、录入监管事项 2 项，认领率 100%。",
+     ["internet_supervision.items_claimed", "internet_supervision.claim_rate"]),
+])
+def test_a_quantity_is_the_catalogue_figure_its_own_words_name(text, expected):
+    from lawreport import load_catalog
+    from lawreport.api import catalog_files_for
+    from lawreport.todata import _Figures
+
+    figs = _Figures(load_catalog(catalog_files_for(ROOT / "data", [])))
+    found = [figs._match(c[0], c[1], u, float(v)) for _s, _e, v, u, c in find_quantities(text)]
+    assert found == expected
+
+
 def test_cut_lines_joined_and_headings_kept(tmp_path):
     p = tmp_path / "r.txt"
     p.write_text("某某局2022年法治政府建设年度报告\n"
