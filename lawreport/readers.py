@@ -279,7 +279,11 @@ def _read_html(path, raw):
         body = best
     lines = _block_lines(body, site=site or body.name == "body")
     title = _html_title(soup)
-    if title and not any(_same(title, ln) for ln, _row in lines[:6]):
+    # the page's title, unless the text has it (on one line, or broken over two or three:
+    # 某某市卫生健康委员会<br>2023年度…报告)
+    top = [ln for ln, _row in lines[:6]]
+    if title and not any(_same(title, "".join(top[k:k + n])) for n in (1, 2, 3)
+                         for k in range(len(top))):
         lines.insert(0, (title, False))
     return [Line(t, f"paragraph {i}", i, new_para=True, table_row=row)
             for i, (t, row) in enumerate(lines, start=1)]

@@ -296,6 +296,22 @@ def test_a_quantity_is_the_catalogue_figure_its_own_words_name(text, expected):
     assert found == expected
 
 
+def test_a_web_pages_title_broken_by_a_line_break_is_read_once(tmp_path):
+    # <h2>某某市卫生健康委员会<br>2023年度…报告</h2> above the article's paragraphs
+    p = tmp_path / "r.html"
+    p.write_text('<html><head><meta charset="utf-8"></head><body><div class="article">'
+                 '<h2 class="title">某某市卫生健康委员会<br>2023年度法治政府建设情况报告</h2>'
+                 '<div class="content"><p>市委、市政府：</p>'
+                 '<p>2023年，我委深入贯彻落实习近平法治思想，现将有关情况报告如下：</p>'
+                 '<p>一、主要举措和成效</p><p>全年开展执法检查45次，立案查处违法案件12件。</p>'
+                 '<p>二、存在的不足</p><p>执法力量不足。</p><p>三、下一步工作安排</p>'
+                 '<p>加强队伍建设。</p></div></div></body></html>', encoding="utf-8")
+    doc = read_document(p)
+    assert (doc.org_name, doc.title) == ("某某市卫生健康委员会", "2023年度法治政府建设情况报告")
+    assert doc.addressee == "市委、市政府："
+    assert doc.preamble.text.startswith("2023年，我委")
+
+
 def test_cut_lines_joined_and_headings_kept(tmp_path):
     p = tmp_path / "r.txt"
     p.write_text("某某局2022年法治政府建设年度报告\n"
