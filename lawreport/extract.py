@@ -479,6 +479,13 @@ def classify(paras, fmt="text"):
         if tok.num is not None and _heading_like(tok.text, 60):
             top = tok.num.style
             break
+    if top is None:
+        # a Word file's own heading styles (Heading 1, 标题 1) say where unnumbered parts
+        # begin, whatever their length
+        levels = [t.para.line.level for t in body if t.num is None and t.para.line.level]
+        if levels:
+            for tok in body:
+                tok.head = tok.num is None and tok.para.line.level == min(levels)
     if top is None and any(t.head for t in body):
         top = "head"
     if top != "head":
@@ -535,6 +542,12 @@ def _fill_part(part, toks):
         lead, text = _split_lead(tok)
         return Item(text.strip(), tok.num.label, lead, place, tok.para.line.line)
 
+    # headings of a Word style (Heading 2) with no number, in a part without numbered ones
+    subs = [t for t in toks if t.num is None and t.para.line.level]
+    if subs and not any(t.num is not None and (t.para.line.level or _heading_like(t.text) and
+                                               not _is_run_in(t)) for t in toks):
+        return _fill_styled_areas(part, toks, min(t.para.line.level for t in subs), info,
+                                  item_of)
     if not styles:
         # paragraphs only: each an unnumbered item
         part.items = [item_of(t, place=f"{where} 第{k + 1}段") for k, t in enumerate(toks)]
@@ -589,6 +602,42 @@ def _fill_part(part, toks):
             sec.intro = Item(((sec.intro.text + "\n\n") if sec.intro else "") + t.text,
                              where=f"{sec.where} 导语", line=t.para.line.line)
     if numbered_items:
+        info["items"] = "per_area" if restart else "continuous"
+    return info
+
+
+def _fill_styled_areas(part, toks, level, info, item_of):
+    """A part whose areas a Word file marks by a heading style (Heading 2) without a
+    number: each such heading an area, what follows it its items (numbered, if every
+    one is)."""
+    where = part.where
+    first = next(k for k, t in enumerate(toks) if t.num is None and t.para.line.level == level)
+    if first:
+        part.intro = Item("\n\n".join(t.text for t in toks[:first]), where=f"{where} 导语",
+                          line=toks[0].para.line.line)
+    body = toks[first:]
+    heads = [t for t in body if t.num is None and t.para.line.level == level]
+    rest = [t for t in body if t not in heads]
+    numbered = bool(rest) and all(t.num is not None for t in rest)
+    info["area"] = ""
+    restart = False
+    sec = None
+    for t in body:
+        if t in heads:
+            sec = Section(heading=t.text.strip(), where=f"{where}「{t.text.strip()[:12]}」",
+                          line=t.para.line.line)
+            part.sections.append(sec)
+            continue
+        place = f"{sec.where} 第{len(sec.items) + 1}段"
+        if numbered:
+            if info["item"] is None:
+                info["item"] = template_of(t.num)
+            if t.num.number == 1 and any(s.items for s in part.sections[:-1]):
+                restart = True
+            sec.items.append(item_of(t, place=place))
+        else:  # a number typed in some paragraphs only stays in their text
+            sec.items.append(Item(t.text, where=place, line=t.para.line.line))
+    if numbered:
         info["items"] = "per_area" if restart else "continuous"
     return info
 

@@ -44,6 +44,7 @@ class Line:
     new_para: bool | None = None
     bold_lead: str | None = None
     heading: bool = False  # the source marks it as a title or heading
+    level: int | None = None  # its heading level there (Word's Heading 1 → 1), if any
     short: bool = False  # the line ends well before the right margin (PDF)
     table_row: bool = False  # a row of a table (HTML, DOCX), its cells split by U+3000
 
@@ -355,10 +356,27 @@ def _read_docx(path, raw):
             out.append(Line(segment.strip(" \t\u3000"), f"paragraph {i}", i,
                             new_para=True if k == 0 else None,
                             bold_lead=(bold.strip() or None) if k == 0 else None,
-                            heading=style.startswith(("heading", "title", "标题"))))
+                            heading=style.startswith(("heading", "title", "标题")),
+                            level=_docx_level(p, style)))
     if d.tables and all(ln.table_row for ln in out):
         raise InputError(f"{path}: the document holds only tables, no paragraphs of text")
     return out
+
+
+def _docx_level(p, style):
+    """A paragraph's heading level: its style's (Heading 2, 标题 2), else its outline level
+    (w:outlineLvl, 0 for level 1); None for body text."""
+    m = re.fullmatch(r"(?:heading|标题)\s*(\d)", style)
+    if m:
+        return int(m.group(1))
+    from docx.oxml.ns import qn
+
+    for ppr in (p._p.pPr, p.style.element.pPr if p.style is not None else None):
+        lvl = ppr.find(qn("w:outlineLvl")) if ppr is not None else None
+        if lvl is not None and lvl.get(qn("w:val"), "").isdigit() and \
+                int(lvl.get(qn("w:val"))) < 9:
+            return int(lvl.get(qn("w:val"))) + 1
+    return None
 
 
 def _docx_table(table, i, out):

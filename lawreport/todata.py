@@ -414,7 +414,7 @@ def _shipped_match(ex, year):
                     ok = False
                 if p.items and not p.sections and spec.items == "none" and info.get("item"):
                     ok = False
-                if p.sections and info.get("area") and \
+                if p.sections and info.get("area") is not None and \
                         _squash(info["area"]) != _squash(num["area"]):
                     ok = False
                 if info.get("item") and (spec.items != info.get("items") or
@@ -463,7 +463,7 @@ def _outline_yaml(ex, name, year, org_name):
         y.line(f"    required: {'false' if p.kind == 'other' else 'true'}")
         y.line(f"    items: {info.get('items', 'none')}")
         own = {}
-        if info.get("area") and info["area"] != base["area"]:
+        if info.get("area") is not None and info["area"] != base["area"]:
             own["area"] = info["area"]
         if info.get("item") and info["item"] != base["item"]:
             own["item"] = info["item"]

@@ -580,6 +580,48 @@ def test_line_breaks_inside_a_word_paragraph(tmp_path):
     assert [i.text for i in doc.parts[0].all_items()] == ["全年开展执法检查45次，立案查处3起。"]
 
 
+def test_word_heading_styles_mark_unnumbered_parts_and_areas(tmp_path):
+    # Heading 1 parts and Heading 2 areas with no number typed, items in Word's own
+    # numbered list: the styles say the structure, whatever a heading's length
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("某某镇人民政府2023年度法治政府建设情况报告", style="Title")
+    d.add_paragraph("2023年，某某镇扎实推进法治政府建设，现报告如下：")
+    d.add_paragraph("2023年推进法治政府建设的主要举措和成效", style="Heading 1")
+    d.add_paragraph("加强组织领导", style="Heading 2")
+    d.add_paragraph("镇党委召开专题会议研究法治工作6次。", style="List Number")
+    d.add_paragraph("制定年度法治政府建设工作要点。", style="List Number")
+    d.add_paragraph("化解矛盾纠纷", style="Heading 2")
+    d.add_paragraph("全年调解矛盾纠纷138件。", style="List Number")
+    d.add_paragraph("存在的不足和原因", style="Heading 1")
+    d.add_paragraph("法治宣传覆盖面还不够广。")
+    d.add_paragraph("党政主要负责人履行推进法治建设第一责任人职责情况", style="Heading 1")
+    d.add_paragraph("镇党委书记认真履行第一责任人职责。")
+    d.add_paragraph("2024年推进法治政府建设的主要安排", style="Heading 1")
+    d.add_paragraph("持续深化基层依法治理。")
+    path = tmp_path / "r.docx"
+    d.save(path)
+    doc = read_document(path)
+    assert [(p.kind, p.heading) for p in doc.parts] == [
+        ("measures", "2023年推进法治政府建设的主要举措和成效"), ("shortcomings", "存在的不足和原因"),
+        ("leadership", "党政主要负责人履行推进法治建设第一责任人职责情况"),
+        ("plan", "2024年推进法治政府建设的主要安排")]
+    assert [(s.label, s.heading) for s in doc.parts[0].sections] == [
+        ("", "加强组织领导"), ("", "化解矛盾纠纷")]
+    assert [[i.text for i in s.items] for s in doc.parts[0].sections] == [
+        ["镇党委召开专题会议研究法治工作6次。", "制定年度法治政府建设工作要点。"], ["全年调解矛盾纠纷138件。"]]
+    # drawn back as written: areas without a number, Word's list numbers running on
+    from lawreport import load_year
+    from lawreport.document import from_loaded
+    from lawreport.todata import extract_to_data
+
+    extract_to_data(path, "zhen", data_dir=tmp_path / "data")
+    part = from_loaded(load_year(tmp_path / "data", "zhen", 2023)).parts[0]
+    assert [(s.label, s.heading, [i.label for i in s.items]) for s in part.sections] == [
+        ("", "加强组织领导", ["1.", "2."]), ("", "化解矛盾纠纷", ["3."])]
+
+
 def _table_report(folder, fmt):
     """The report with its table, as a web page or a Word file: its path."""
     path = folder / f"r.{fmt}"
