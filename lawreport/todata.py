@@ -660,9 +660,13 @@ def _catalog_yaml(path, own, existing, tables=()):
             checked = f", total: {t.total}, rule: equal" if t.total else ""
             lines.append(f"  {t.id}: {{name: {_q(t.title)}, parts: [{', '.join(t.ids)}]"
                          f"{checked}}}")
+            if t.total:  # its 合计 row, drawn under the others
+                lines.append(f"  {t.id}_total: {{name: {_q(t.title + ' 合计')}, "
+                             f"parts: [{t.total}]}}")
         lines.append("exhibits:")
         lines += [f"  - {{id: {t.id}, title: {_q(t.title)}, kind: table, breakdown: {t.id}, "
-                  f"part: {t.part}" + (f", areas: [{_q(t.area)}]" if t.area else "") + "}"
+                  + (f"with: {t.id}_total, " if t.total else "")
+                  + f"part: {t.part}" + (f", areas: [{_q(t.area)}]" if t.area else "") + "}"
                   for t in tables]
     if not lines:
         return old

@@ -697,6 +697,12 @@ def test_a_tables_total_row_is_checked_against_its_other_rows(tmp_path):
     assert loaded.data.figures[b.total] == 366
     _outline, findings = check_data(loaded.data, loaded.catalog)
     assert any("366" in f.message and "356" in f.message for f in findings)  # 200 + 156
+    # drawn back with its 合计 row under the others, as the report printed it
+    from lawreport.exhibits import draw
+
+    table = draw(loaded.data, loaded.catalog, loaded.catalog.exhibits[-1]).table
+    assert [list(r) for r in table[["类别", "数值"]].itertuples(index=False)] == [
+        ["新办", 200], ["变更", 156], ["合计", 366]]
 
 
 def test_a_table_stays_listed_where_the_catalogue_has_tables_of_its_own(tmp_path):
