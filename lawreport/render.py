@@ -40,7 +40,8 @@ def _paragraphs(text, cls, label="", lead=None):
 
 def table_html(df, caption=None, cls="lr-table"):
     """A DataFrame as an escaped HTML table (no random ids)."""
-    out = df.to_html(index=False, escape=True, border=0, classes=cls, na_rep="")
+    out = df.to_html(index=False, escape=True, border=0, classes=cls, na_rep="",
+                     justify="center")
     if caption:
         out = out.replace(">\n  <thead>",
                           f">\n  <caption>{html.escape(caption)}</caption>\n  <thead>", 1)
