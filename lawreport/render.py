@@ -40,8 +40,9 @@ def _paragraphs(text, cls, label="", lead=None):
 
 def table_html(df, caption=None, cls="lr-table"):
     """A DataFrame as an escaped HTML table (no random ids)."""
-    out = df.to_html(index=False, escape=True, border=0, classes=cls, na_rep="",
-                     justify="center")
+    out = df.to_html(index=False, escape=True, border=0, classes=cls, na_rep="")
+    # headers centred, as a browser sets th, not right as pandas' inline style would
+    out = out.replace('<tr style="text-align: right;">', "<tr>")
     if caption:
         out = out.replace(">\n  <thead>",
                           f">\n  <caption>{html.escape(caption)}</caption>\n  <thead>", 1)
