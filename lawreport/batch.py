@@ -17,7 +17,7 @@ import sys
 from .exceptions import InputError, LawReportError
 from .load import data_files
 
-__all__ = ["select", "build_many", "Outcome", "show_path"]
+__all__ = ["select", "build_many", "Outcome", "show_path", "check_output_path"]
 
 
 def show_path(path):
@@ -29,6 +29,40 @@ def show_path(path):
     except ValueError:  # another drive
         return path
     return path if rel == os.pardir or rel.startswith(os.pardir + os.sep) else rel
+
+
+def check_output_path(path, option, *, folder=False, example="output"):
+    """Refuse, before anything is done, an output ``path`` that cannot be written: a
+    folder where a file is wanted (or a file where a folder is), a path under a
+    regular file, a folder that is not writable. ``option`` names it in the message
+    (``--out``, ``--summary-json``); ``example`` is a file name to suggest inside a
+    folder given for a file. Nothing is created."""
+    given = os.fspath(path)
+    path = os.path.abspath(given)
+
+    def show(p):  # as the user wrote it: absolute, or relative to the current folder
+        return p if os.path.isabs(given) else os.path.relpath(p)
+
+    shown = f"{option} {given}"
+    if folder and os.path.exists(path) and not os.path.isdir(path):
+        raise InputError(f"{shown}: this is a file, not a folder: give the folder to "
+                         "write into (it is created if missing)")
+    if not folder and os.path.isdir(path):
+        raise InputError(f"{shown}: this is a folder: give the path of a file to write, "
+                         f"e.g. {os.path.join(given, example)}")
+    if not folder and os.path.exists(path) and not os.access(path, os.W_OK):
+        raise InputError(f"{shown}: the file is not writable (permission denied): give "
+                         "another path, or make it writable")
+    here = path if folder else os.path.dirname(path)
+    while not os.path.exists(here) and os.path.dirname(here) != here:
+        here = os.path.dirname(here)
+    if not os.path.isdir(here):
+        raise InputError(f"{shown}: {show(here)} is a file, so no folder can be made "
+                         "under it: give a path under a folder")
+    if not os.access(here, os.W_OK | os.X_OK):
+        raise InputError(f"{shown}: cannot write into {show(here)} (permission "
+                         "denied): give a folder you can write to")
+    return path
 
 
 def _now():
@@ -215,6 +249,12 @@ def build_many(data_dir, out_dir, *, orgs=None, years=None, notebooks_dir=None,
     run checkable; the summary is written whatever the outcome, an invalid
     selection included.
     """
+    # refused before anything is built: a summary that cannot be written at the end
+    # would lose the record of the whole run
+    if log_file:
+        check_output_path(log_file, "--log-file", example="build.log")
+    if summary_json:
+        check_output_path(summary_json, "--summary-json", example="summary.json")
     record = _RunRecord(log_file, summary_json, os.path.abspath(data_dir),
                         os.path.abspath(out_dir))
     base_echo = echo or (lambda msg: print(msg, file=sys.stderr))
