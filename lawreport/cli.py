@@ -167,10 +167,47 @@ def _parser():
     return p
 
 
+def _input_file(path, option, what):
+    """Refuse, before anything runs, a file argument that is missing or a folder;
+    ``what`` says what to give instead."""
+    where = f"{option} {path}" if option else path
+    if os.path.isdir(path):
+        raise InputError(f"{where}: this is a folder, not a file: give {what}")
+    if not os.path.exists(path):
+        raise InputError(f"{where}: no such file: give {what}")
+
+
+def _catalog_files(paths):
+    """Refuse up front a --catalog that is missing or a folder (as validate always
+    did, and before build hashes its inputs)."""
+    for path in paths:
+        if os.path.isdir(path):
+            raise InputError(f"--catalog {path}: this is a folder, not a catalogue file: "
+                             "give the path of an indicator catalogue .yaml file")
+        if not os.path.isfile(path):
+            raise InputError(f"--catalog {path}: catalogue file not found: check the "
+                             "path, or leave --catalog out")
+
+
+def _write_folder(data, org, option="--data"):
+    """Refuse up front a data folder that ``<data>/<org>/`` cannot be written into."""
+    from .api import check_slug
+    from .batch import check_output_path
+
+    check_slug(org)
+    check_output_path(data, option, folder=True)
+    check_output_path(os.path.join(data, org), option, folder=True)
+
+
 def _check(args):
     import json
 
     from .check import check_paths, format_text, results_json
+
+    _catalog_files(args.catalog)
+    if args.previous:
+        _input_file(args.previous, "--previous", "last year's published report or its "
+                    "data file (<org>/<year>.yaml)")
 
     results, errors = check_paths(args.paths, args.rules, args.previous, args.catalog)
     for path, message in errors:
@@ -193,12 +230,18 @@ def _check(args):
 def _validate(args):
     from .api import catalog_files_for
     from .catalog import load_catalog
+    from .check import REPORT_SUFFIXES
     from .history import check_history, load_history
     from .load import data_files, year_files
     from .validate import validate_file
 
+    _catalog_files(args.catalog)
     files, status = [], 0
     for path in args.paths:
+        if not os.path.isdir(path) and path.lower().endswith(REPORT_SUFFIXES):
+            raise InputError(f"{path}: this is a published report, not a data file: to "
+                             f"review it run lawreport check {path}; to draft a data file "
+                             f"from it run lawreport extract {path} --org SLUG")
         if os.path.isdir(path):
             found = data_files(path) or [p for _y, p in year_files(path)]  # or its own folder
             if not found:
@@ -230,12 +273,19 @@ def _validate(args):
 
 
 def _build(args):
-    from .batch import build_many
+    from .batch import build_many, check_output_path
 
     if args.jobs is not None and args.jobs < 1:
         raise InputError("--jobs must be at least 1")
     if args.timeout <= 0:
         raise InputError("--timeout must be a positive number of seconds")
+    # every path is checked before anything is built (build_many checks --log-file
+    # and --summary-json the same way)
+    if os.path.exists(args.data) and not os.path.isdir(args.data):
+        raise InputError(f"--data {args.data}: this is a file, not a folder: give the data "
+                         "folder holding <org>/<year>.yaml")
+    check_output_path(args.out, "--out", folder=True)
+    _catalog_files(args.catalog)
     return build_many(args.data, args.out, orgs=args.org, years=args.year,
                       notebooks_dir=args.notebooks, catalog_files=args.catalog,
                       timeout=args.timeout, force=args.force, jobs=args.jobs,
@@ -247,6 +297,7 @@ def _build(args):
 def _catalog(args):
     from .catalog import load_catalog
 
+    _catalog_files(args.catalog)
     cat = load_catalog(args.catalog)
     for iid, ind in cat.indicators.items():
         print(f"{iid:48} {ind.kind:10} {ind.unit:4} {ind.name}")
@@ -281,6 +332,9 @@ def _kernel(_args):
 def _extract(args):
     from .todata import extract_to_data
 
+    _input_file(args.report, None, "the published report's file (.txt, .html, .docx or "
+                ".pdf)")
+    _write_folder(args.data, args.org)
     result = extract_to_data(args.report, args.org, year=args.year, data_dir=args.data,
                              force=args.force)
     print(result.summary())
@@ -299,6 +353,8 @@ def _convert(args):
 def _init(args):
     from .draft import init_year
 
+    _catalog_files(args.catalog)
+    _write_folder(args.data, args.org)
     path, source = init_year(args.data, args.org, args.year, args.format,
                              outline=args.outline, catalog_files=args.catalog)
     what = f"from {show_path(source)}" if source else "a template (no earlier year)"

@@ -344,10 +344,17 @@ def convert(src, to, out, *, force=False):
     want = (".xlsx",) if to == "xlsx" else (".yaml", ".yml")
     if not out.lower().endswith(want):
         raise InputError(f"--out {out}: a {to} file's name ends with {' or '.join(want)}")
+    if os.path.isdir(src):
+        raise InputError(f"{src}: this is a folder, not a file: give one data file "
+                         "(<org>/<year>.yaml or .xlsx) to convert")
     if not os.path.isfile(src):
         raise InputError(f"{src}: no such file")
     if os.path.abspath(src) == os.path.abspath(out):
         raise InputError("--out is the file being converted")
+    from .batch import check_output_path
+
+    stem = os.path.splitext(os.path.basename(src))[0]
+    check_output_path(out, "--out", example=f"{stem}.{to}")
     if os.path.exists(out) and not force:
         raise InputError(f"{out} exists; it is never overwritten without --force")
     doc, findings = read_document(src)
