@@ -15,8 +15,24 @@ from .exceptions import DataValidationError, InputError, LawReportError
 
 __all__ = ["main"]
 
+YEARS = (1990, 2100)  # the years a report may be for, as validation and init accept
+
 EPILOG = """exit codes: 0 success, 1 a failure while running (a part notebook raised or
 timed out), 2 invalid input or usage. See README.md and docs/."""
+
+
+def _year(text):
+    """argparse type of --year: a four-digit year, refused before anything runs."""
+    text = str(text).strip()
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a year: give a four-digit year, e.g. 2023")
+    year = int(text)
+    if len(text) != 4 or not YEARS[0] <= year <= YEARS[1]:
+        raise argparse.ArgumentTypeError(
+            f"{text} is out of range: give a four-digit year from {YEARS[0]} to "
+            f"{YEARS[1]}, e.g. 2023")
+    return year
 
 
 def _parser():
@@ -46,7 +62,7 @@ def _parser():
                    help="data folder holding <org>/<year>.yaml or .xlsx (default: data)")
     b.add_argument("--org", action="append", metavar="SLUG",
                    help="only this department (repeatable)")
-    b.add_argument("--year", action="append", type=int, metavar="YYYY",
+    b.add_argument("--year", action="append", type=_year, metavar="YYYY",
                    help="only this year (repeatable)")
     b.add_argument("--all", action="store_true",
                    help="every department-year under --data (the default when neither "
@@ -104,7 +120,7 @@ def _parser():
                    ".docx or .pdf)")
     x.add_argument("--org", required=True, metavar="SLUG",
                    help="the department's slug (lowercase ASCII letters, digits, '-')")
-    x.add_argument("--year", type=int, metavar="YYYY",
+    x.add_argument("--year", type=_year, metavar="YYYY",
                    help="the reported year (default: read from the title)")
     x.add_argument("--data", default="data", metavar="DIR",
                    help="data folder to write into (default: data)")
@@ -132,7 +148,7 @@ def _parser():
         "year, a template from an outline and the indicator catalogue. An existing file is "
         "never overwritten.")
     i.add_argument("--org", required=True, metavar="SLUG", help="the department's slug")
-    i.add_argument("--year", required=True, type=int, metavar="YYYY",
+    i.add_argument("--year", required=True, type=_year, metavar="YYYY",
                    help="the year to draft")
     i.add_argument("--data", default="data", metavar="DIR",
                    help="data folder (default: data)")
