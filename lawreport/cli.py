@@ -180,6 +180,7 @@ def _parser():
                     "follow-through and year-over-year figures")
     ck.add_argument("--catalog", action="append", default=[], metavar="FILE",
                     help="an extra indicator catalogue (repeatable)")
+    p.subcommands = sub.choices
     return p
 
 
@@ -392,9 +393,31 @@ COMMANDS = {"check": _check, "validate": _validate, "build": _build, "catalog": 
             "convert": _convert, "init": _init}
 
 
+def _unrecognized(parser, args, extra):
+    """Report arguments no option takes with the usage of the command they were given
+    to (not the top-level one), and the option meant when one is close; exits 2."""
+    import difflib
+
+    sub = parser.subcommands.get(args.command) if args.command else None
+    target = sub or parser
+    options = [o for a in target._actions for o in a.option_strings]
+    hints = []
+    for word in extra:
+        if not word.startswith("-"):
+            continue
+        near = difflib.get_close_matches(word.split("=", 1)[0], options, n=1, cutoff=0.6)
+        if near:
+            hints.append(f"{word.split('=', 1)[0]}: did you mean {near[0]}?")
+    what = f"lawreport {args.command} -h" if sub else "lawreport -h"
+    target.error(f"unrecognized arguments: {' '.join(extra)}"
+                 + "".join(f"\n  {h}" for h in hints) + f"\n  see {what} for its options")
+
+
 def main(argv=None):
     parser = _parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        _unrecognized(parser, args, extra)
     if not args.command:
         parser.print_help()
         return 2
