@@ -433,6 +433,11 @@ def main(argv=None):
     except KeyboardInterrupt:
         print("lawreport: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # the output's reader went away (lawreport … | head): stop quietly, and keep
+        # Python from failing again on the closed pipe at exit
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     except Exception as exc:  # an internal error: short message unless --debug
         if args.debug:
             raise

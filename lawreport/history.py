@@ -79,6 +79,13 @@ def placeholder_figures(text):
     return [p for p in parse_placeholders(text) if not isinstance(p, str)]
 
 
+def _beside(path, name):
+    """The file ``name`` in ``path``'s folder, shown as the user would write it."""
+    from .batch import show_path
+
+    return show_path(os.path.join(os.path.dirname(path), name))
+
+
 def check_history(data, catalog, history):
     """Errors for ``{id:prev}`` / ``{id:yoy}`` placeholders that cannot be honoured."""
     from .validate import texts_of
@@ -106,7 +113,7 @@ def check_history(data, catalog, history):
                     "error", data.path, line, fp,
                     f"{{{name}:{fmt}}} needs the {data.year - 1} data of {data.org_slug}, "
                     "and there is none (or it has errors)",
-                    f"add data/{data.org_slug}/{data.year - 1}.yaml, or remove the "
+                    f"add {_beside(data.path, f'{data.year - 1}.yaml')}, or remove the "
                     "comparison"))
             elif name not in prev.figures:
                 out.append(Finding(

@@ -213,3 +213,17 @@ def test_validate_a_published_report(cli, tmp_path, report):
     r = cli("validate", report, cwd=tmp_path)
     _refused(r, report, "published report", "lawreport extract", "lawreport check")
     assert "执法检查" not in r.stdout + r.stderr  # the text is not pasted back
+
+
+def test_output_cut_short_by_its_reader_is_no_internal_error():
+    # lawreport catalog | head -1: the pipe closes under the listing
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-m", "lawreport", "catalog"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.readline()
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    proc.wait(timeout=60)
+    assert "internal error" not in err and "Traceback" not in err, err

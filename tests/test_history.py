@@ -69,6 +69,8 @@ def test_yoy_without_previous_year_is_an_error(tmp_path):
     e = errors[0]
     assert e.level == "error" and "2021" in e.message and e.line and e.hint
     assert e.field.startswith("narrative.parts.measures.areas.0.items.4")
+    # the fix names the file in the data folder given, wherever that is
+    assert e.hint.startswith(f"add {folder / '2021.yaml'},")
 
 
 def test_yoy_on_a_non_comparable_figure_is_an_error(tmp_path):
