@@ -16,7 +16,8 @@ from .exceptions import CatalogError
 from .findings import Finding, has_errors
 from .load import load_data
 from .model import Item
-from .narrative import KNOWN_FORMATS, PlaceholderError, format_value, parse_placeholders
+from .narrative import (KNOWN_FORMATS, PlaceholderError, cn_number, format_value,
+                        parse_placeholders)
 
 __all__ = ["validate_file", "check_data", "texts_of", "SLUG"]
 
@@ -223,6 +224,7 @@ def check_data(data, catalog, outline=None):
                         f"use one of: {', '.join(keys)}; or write 'title: <heading>' for an "
                         "area of your own" if keys else "write 'title: <heading>' instead")
         parts_unread = bool({"narrative", "narrative.parts"} & data.bad_fields)
+        printed = [p.key for p in outline.parts if p.key in data.parts]  # as numbered
         for spec in outline.parts:
             if spec.key not in data.parts and (parts_unread or
                                                f"narrative.parts.{spec.key}" in data.bad_fields):
@@ -237,7 +239,7 @@ def check_data(data, catalog, outline=None):
                 add("warning", f"narrative.parts.{spec.key}",
                     f"part '{spec.key}' has no text: only its heading is printed",
                     "write its intro, items or areas, or remove it if the outline allows",
-                    zh=f"第 {spec.key} 部分只有标题，没有内容")
+                    zh=f"第{cn_number(printed.index(spec.key) + 1)}部分只有标题，没有内容")
 
     # placeholders
     known = set(catalog.indicators) | set(CONTEXT_NAMES)

@@ -188,6 +188,14 @@ def test_missing_required_part(tmp_path, catalog):
     assert "plan" in f.message
 
 
+def test_a_part_without_text_is_named_in_chinese_by_its_number(tmp_path, catalog):
+    # the warning of 数据核验 speaks of the printed part (第四部分), not its key
+    text = MINIMAL[:MINIMAL.index("    plan:")] + "    plan: {}\n"
+    _data, _outline, findings = validate_file(write_data(tmp_path, text), catalog)
+    assert [(f.level, f.field, f.zh) for f in findings] == [
+        ("warning", "narrative.parts.plan", "第四部分只有标题，没有内容")]
+
+
 def test_unknown_area_key(tmp_path, catalog):
     text = MINIMAL.replace("- area: oversight", "- area: oversite")
     f = only_error(tmp_path, catalog, text)
