@@ -105,9 +105,12 @@ def read_lines(path, fmt=None):
               "pdf": _read_pdf}[fmt]
     lines = reader(path, raw)
     lines = [ln for ln in lines if ln.text.strip()]
-    if not lines or sum(len(ln.text) for ln in lines) < 10:
+    if not lines:
         raise InputError(f"{path}: no text found in this {fmt} file: it is empty, or holds "
                          "only blanks: give the published report's text")
+    if sum(len(ln.text) for ln in lines) < 10:
+        raise InputError(f"{path}: too little text in this {fmt} file to be a report: give "
+                         "the published report's text, page, Word file or PDF")
     return fmt, lines
 
 
@@ -491,7 +494,8 @@ def _read_pdf(path, raw):
     try:
         pdf = pdfplumber.open(path)
     except Exception as exc:  # pdfminer raises many kinds for a damaged file
-        raise InputError(f"{path}: not a readable PDF ({type(exc).__name__}: {exc})") from None
+        raise InputError(f"{path}: not a readable PDF ({type(exc).__name__}: {exc}): it "
+                         "may be damaged or cut short: download or export it again") from None
     out = []
     with pdf:
         n_chars = 0

@@ -792,6 +792,9 @@ def _no_pdf_text(path):
     ("broken.docx", lambda p: p.write_bytes(b"PK\x03\x04" + bytes(100)), "Word document"),
     ("notes.txt", lambda p: p.write_text("会议记录：今天开会。\n", encoding="utf-8"),
      "no numbered parts"),
+    ("hello.md", lambda p: p.write_text("hello\n", encoding="utf-8"), "too little text"),
+    ("cut.pdf", lambda p: (_no_pdf_text(p), p.write_bytes(p.read_bytes()[:400])),
+     "export it again"),
 ])
 def test_bad_inputs_exit_2_and_write_nothing(tmp_path, name, make, message):
     src = tmp_path / name
