@@ -65,6 +65,23 @@ def check_output_path(path, option, *, folder=False, example="output"):
     return path
 
 
+def report_line(outcome, formats=("html",)):
+    """``report: <path>`` of a built or unchanged department-year: the other formats
+    written beside it, its data-check warnings, whether it was unchanged."""
+    from .pipeline import check_formats
+
+    try:
+        formats = check_formats(formats)[0]
+    except InputError:  # refused by the build itself, with its message
+        formats = ()
+    also = [f"report.{f}" for f in formats if not outcome.report.endswith(f".{f}")]
+    return (f"report: {show_path(outcome.report)}"
+            + (f" and {', '.join(also)} beside it" if also else "")
+            + (f" ({outcome.n_warnings} data-check warning(s), see its 数据核验 section)"
+               if outcome.n_warnings else "")
+            + (" [unchanged]" if outcome.status == "unchanged" else ""))
+
+
 def _now():
     import datetime as dt
 
@@ -314,12 +331,8 @@ def _build_many(data_dir, out_dir, orgs, years, notebooks_dir, catalog_files, ti
     outcomes.sort(key=lambda o: (o.org, o.year))
     failed = [o for o in outcomes if o.status == "failed"]
     for o in outcomes:
-        if o.status == "failed":
-            continue
-        note = (f" ({o.n_warnings} data-check warning(s), see its 数据核验 section)"
-                if o.n_warnings else "")
-        say(f"report: {show_path(o.report)}{note}"
-              + (" [unchanged]" if o.status == "unchanged" else ""))
+        if o.status != "failed":
+            say(report_line(o, formats))
     if len(targets) == 1 and failed:
         echo(f"lawreport: error: {failed[0].error}")
         return failed[0].code

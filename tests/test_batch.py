@@ -134,3 +134,15 @@ def test_dask_cluster_gives_the_same_reports(batch, tmp_path):
     remote = dask_out / "dept-b" / "2021"
     for name in ("report.html", "figures.json"):
         assert (remote / name).read_bytes() == (local / name).read_bytes(), name
+
+
+def test_the_report_line_names_every_format_written():
+    from lawreport.batch import Outcome, report_line
+
+    built = Outcome("demo-sfj", 2023, "built", "/x/demo-sfj/2023/report.html", n_warnings=1)
+    line = report_line(built, "html,docx,pdf")
+    assert line.startswith("report: ") and line.endswith(
+        "2023/report.html and report.docx, report.pdf beside it (1 data-check warning(s), "
+        "see its 数据核验 section)")
+    same = Outcome("demo-sfj", 2023, "unchanged", "/x/demo-sfj/2023/report.html")
+    assert report_line(same).endswith("2023/report.html [unchanged]")
