@@ -26,7 +26,8 @@ __all__ = ["read_document", "read_extracted", "Extracted", "classify", "kind_of"
 _CN = "一二三四五六七八九十百"
 _STYLES = (
     ("cn_part", re.compile(rf"^第\s*([{_CN}]{{1,3}})\s*(?:部分|篇|章)\s*[：:、，,．.]?\s*")),
-    ("cn_dun", re.compile(rf"^([{_CN}]{{1,3}})\s*[、，,．.]\s*")),
+    # 一、 (or 一．): a comma after a numeral is a sentence's word (…单 / 一，针对性…)
+    ("cn_dun", re.compile(rf"^([{_CN}]{{1,3}})\s*[、．.]\s*")),
     ("cn_paren", re.compile(rf"^[（(]\s*([{_CN}]{{1,3}})\s*[）)]\s*[、.．]?\s*")),
     ("ar_dot", re.compile(r"^(\d{1,3})\s*[.．、](?![\d.．])\s*")),
     ("ar_paren", re.compile(r"^[（(]\s*(\d{1,3})\s*[）)]\s*[、.．]?\s*")),
