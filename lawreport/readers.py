@@ -7,7 +7,9 @@ document tree.
   else the block with the most Chinese text), not the site's menus;
 - DOCX (python-docx), with Word's automatic list numbers put back into the text;
 - PDF (pdfplumber): fake-bold doubles removed, spaces between Chinese characters
-  dropped, page numbers left out, paragraphs found by their first-line indent.
+  dropped, page numbers left out, paragraphs found by their first-line indent and by
+  where their lines end against the text's own right margin; a line that runs on from
+  one that filled its line is joined to it (一，/三、/（二） there are no headings).
 
 Every reader refuses what it cannot read with an :class:`InputError` that says
 why and what to do.
@@ -483,6 +485,48 @@ _PAGE_NUMBER = re.compile(r"^[-—–－·•\s]*\d{1,3}[-—–－·•\s]*$|^\
                           r"^(?i:page)\s*\d+(\s*(?i:of)\s*\d+)?$")
 
 
+#: what a line cannot end with (opening brackets and quotes) and what a line cannot
+#: start with (closing ones, the stops): a line's first unbreakable unit holds them
+_OPENERS = "（(《〈「『【〔［[“‘"
+_NON_STARTERS = "）)》〉」』】〕］]”’、，。；：！？,.;:!?%％…·"
+
+
+def _median(values, default):
+    values = sorted(values)
+    return values[len(values) // 2] if values else default
+
+
+def _lead_width(chars):
+    """The width of a line's first unit that a line break cannot split: （二）, 2.5,
+    一，, or one character."""
+    cs = [c for c in chars if c["text"].strip()]
+    if not cs:
+        return 0.0
+    k = 0
+    while k < len(cs) - 1 and cs[k]["text"] in _OPENERS:
+        k += 1
+    if cs[k]["text"].isascii() and cs[k]["text"].isalnum():
+        while k + 1 < len(cs) and cs[k + 1]["text"].isascii() and (
+                cs[k + 1]["text"].isalnum() or cs[k + 1]["text"] in ".%" and k + 2 < len(cs)
+                and cs[k + 2]["text"].isascii() and cs[k + 2]["text"].isalnum()):
+            k += 1
+    while k + 1 < len(cs) and cs[k + 1]["text"] in _NON_STARTERS:
+        k += 1
+    return cs[k]["x1"] - cs[0]["x0"]
+
+
+def _right_edge(x1s, em):
+    """A page's right margin, measured from its text: the furthest right edge that
+    several lines share (within half a character), not the page's width nor a single
+    wider line (a title set wider than a web page's narrow column); None when no edge is
+    shared."""
+    need = max(2, len(x1s) // 8)
+    for x in sorted(x1s, reverse=True):
+        if sum(1 for v in x1s if abs(v - x) <= em / 2) >= need:
+            return x
+    return None
+
+
 def _read_pdf(path, raw):
     import logging
 
@@ -496,7 +540,7 @@ def _read_pdf(path, raw):
     except Exception as exc:  # pdfminer raises many kinds for a damaged file
         raise InputError(f"{path}: not a readable PDF ({type(exc).__name__}: {exc}): it "
                          "may be damaged or cut short: download or export it again") from None
-    out = []
+    pages = []  # (page number, its lines: (text, x0, x1, em of its characters, chars))
     with pdf:
         n_chars = 0
         for pno, page in enumerate(pdf.pages, start=1):
@@ -506,13 +550,7 @@ def _read_pdf(path, raw):
                 lines = page.extract_text_lines(layout=False, strip=True, return_chars=True)
             except Exception as exc:
                 raise InputError(f"{path}: page {pno} cannot be read ({exc})") from None
-            if not lines:
-                continue
-            widths = sorted(c["x1"] - c["x0"] for ln in lines for c in ln["chars"]
-                            if c["text"].strip())
-            em = widths[len(widths) // 2] if widths else 10
-            left = min(ln["x0"] for ln in lines)
-            right = max(ln["x1"] for ln in lines)
+            kept = []
             for ln in lines:
                 text = ln["text"]
                 if "(cid:" in text:
@@ -523,18 +561,67 @@ def _read_pdf(path, raw):
                 text = _unspace(text)
                 if _PAGE_NUMBER.match(text):
                     continue
-                indent, gap = ln["x0"] - left, right - ln["x1"]
-                # centred: as far from both margins; a paragraph's first line, indented
-                # two characters and ending near the right margin, is not
-                centred = abs(indent - gap) < 2 * em and indent > 2 * em and gap > 1.5 * em
-                short_prev = bool(out) and out[-1].where == f"page {pno}" and out[-1].short
-                new = indent > 0.8 * em or centred or short_prev
-                # a line ending well before the right margin ends its paragraph
-                out.append(Line(text, f"page {pno}", pno, new_para=bool(new), heading=centred,
-                                short=gap > 2 * em))
+                wide = [c["x1"] - c["x0"] for c in ln["chars"]
+                        if c["text"].strip() and not c["text"].isascii()]
+                kept.append((text, ln["x0"], ln["x1"], _median(wide, None), ln["chars"]))
+            if kept:
+                pages.append((pno, kept))
         if n_chars == 0:
             raise InputError(f"{path}: the PDF has no text layer (a scan?): run OCR on it "
                              "first, or give the .docx or the web page")
+    out = []
+    title_zone = True  # the lines so far are all centred: the title block
+    right = None
+    last = None  # the line before: its page, character size, indent, width, evenness
+    for n, (pno, lines) in enumerate(pages):
+        widths = sorted(c["x1"] - c["x0"] for ln in lines for c in ln[4] if c["text"].strip())
+        em = _median(widths, 10)
+        left = min(ln[1] for ln in lines)
+        # the text's own right margin (that of the page before when no edge is shared)
+        right = _right_edge([ln[2] for ln in lines], em) or right or max(ln[2] for ln in lines)
+        for k, (text, x0, x1, line_em, _chars) in enumerate(lines):
+            size = max(em, line_em or em)  # a title's characters are larger
+            indent, gap = x0 - left, right - x1
+            # centred: as far from both margins; a paragraph's first line, indented
+            # two characters and ending a few characters short, is not
+            centred = abs(indent - gap) < 1.5 * em and indent > 2.5 * em and gap > 1.5 * em
+            even = abs(indent - gap) < size  # as far from both margins (centred, or full)
+            # a line ends its paragraph when it ends well before the right margin: by more
+            # than what the next line starts with (（二）, 2.5, 一，), which a break cannot
+            # split and so did not fit
+            nxt = lines[k + 1][4] if k + 1 < len(lines) else (
+                pages[n + 1][1][0][4] if n + 1 < len(pages) else [])
+            short = gap > max(2 * size, _lead_width(nxt) + 0.5 * size)
+            prev = out[-1] if out else None
+            same_page = last is not None and last["page"] == pno
+            same_size = last is not None and abs(last["size"] - size) < 0.15 * em
+            # an indent, a centred line, the end of the line before, another font size, a
+            # line set further in than a paragraph's indent before it (a title, a signature
+            # or date set to the right)
+            new = indent > 0.8 * em or centred or (same_page and prev.short) or (
+                last is not None and (not same_size or last["indent"] > 3 * em))
+            # a line that continues a paragraph (the line before ran to the right margin,
+            # this one is not indented) is part of it, whatever it starts with: 一，, 三、,
+            # （二） there are words cut by the line's end, not headings
+            cont = (prev is not None and not prev.short and not new and same_size and
+                    not prev.heading and (same_page or k == 0))
+            # a centred title's line that runs to the margin, the rest of it centred under
+            # it at the same size: one title cut mid-word (…情况报 / 告)
+            cont = cont or (title_zone and same_page and centred and last["even"] and
+                            not prev.short and same_size and x1 - x0 < last["width"])
+            title_zone = title_zone and (centred or even)
+            if cont:
+                a = prev.text
+                sep = " " if (a[-1:].isascii() and a[-1:].isalnum() and text[:1].isascii()
+                              and text[:1].isalnum()) else ""
+                prev.text = a + sep + text
+                prev.short = short
+                prev.heading = prev.heading or centred
+            else:
+                out.append(Line(text, f"page {pno}", pno, new_para=bool(new), heading=centred,
+                                short=short))
+            last = {"page": pno, "size": size, "indent": indent, "width": x1 - x0,
+                    "even": even}
     return out
 
 

@@ -69,3 +69,100 @@ def test_a_paragraph_starting_with_a_numeral_and_a_comma_is_not_a_part(tmp_path)
     assert [p.label for p in doc.parts] == ["一、", "二、", "三、"]
     assert [i.text for i in doc.parts[1].all_items()] == [
         "一是执法力量不足。", "一，针对性和实效性有待增强。"]
+
+
+# -- wrapped lines ---------------------------------------------------------------------
+
+
+def test_a_wrapped_line_starting_with_a_label_continues_its_paragraph(tmp_path):
+    # a column of 20 characters: a paragraph's first line holds 18, the next ones 20; a
+    # line cut before 三、 or （二）、（三） (which a break cannot split: it ends its line
+    # four characters short) goes on in the next, which is no heading
+    body = [
+        "一、2023年推进法治政府建设的主要举措和成效",
+        "（一）严格规范公正文明执法",
+        "为保障安全会同交警部门分别在一、二、三、四季度开展专项检查。",
+        "对轻微违法行为依据条例第十条第（二）、（三）项规定，依法不予处罚7起。",
+        "（二）深化普法宣传",
+        "组织法治讲座等普法活动。",
+        "二、存在的不足和原因",
+        "三是普法宣传方式方法比较传统，形式单一，针对性和实效性有待增强。",
+    ]
+    pdf = _pdf(tmp_path / "r.pdf", "<h1>某某县交通运输局2023年度法治政府建设情况报告</h1>" +
+               _paras(HEAD[:1], ' class="noind"') + _paras(HEAD[1:] + body + TAIL) + END,
+               "body{width:20em}h1{font-size:16px;text-align:center}")
+    lines = _lines(pdf)
+    # as laid out: lines that start with a label in the middle of a paragraph
+    assert "三、四季度开展专项检查。" in lines
+    assert any(ln.startswith("（二）、（三）项规定") for ln in lines)
+    assert any(ln.startswith("一，针对性") for ln in lines)
+    doc = read_document(pdf)
+    assert [p.label + p.heading for p in doc.parts] == [
+        "一、2023年推进法治政府建设的主要举措和成效", "二、存在的不足和原因",
+        TAIL[0], TAIL[2]]
+    texts = [i.text for p in doc.parts for i in p.all_items()]
+    assert body[2] in texts and body[3] in texts and body[7] in texts
+    assert [s.heading for s in doc.parts[0].sections] == ["严格规范公正文明执法", "深化普法宣传"]
+    assert (doc.signature, doc.date) == ("某某县交通运输局", "2024年3月15日")
+
+
+def test_a_right_aligned_date_does_not_run_on_into_the_next_page(tmp_path):
+    # the date ends at the right margin, the appendix' heading starts the next page:
+    # a line set to the right is not a paragraph that runs on
+    body = HEAD[1:] + ["一、主要举措和成效", "全年开展执法检查45次。"] + TAIL
+    pdf = _pdf(tmp_path / "r.pdf", "<h1>某某局2023年度法治政府建设情况报告</h1>" +
+               _paras(HEAD[:1], ' class="noind"') + _paras(body) + END +
+               '<p style="page-break-before:always">主要数据一览</p>',
+               "h1{font-size:22px;text-align:center}")
+    doc = read_document(pdf)
+    assert (doc.signature, doc.date) == ("某某县交通运输局", "2024年3月15日")
+
+
+# -- the text's own margins ------------------------------------------------------------
+
+
+def test_a_column_narrower_than_the_page_is_read_by_its_own_margin(tmp_path):
+    # a web page printed to PDF: the article a column of 20 characters, its title set
+    # wider over it; lines end at the column's edge, far from the page's
+    body = ["2023年，县交通运输局以习近平法治思想为指导，认真贯彻落实上级关于法治政府建设的"
+            "各项部署，现将有关情况报告如下：",
+            "一、2023年推进法治政府建设的主要举措和成效",
+            "（一）严格规范公正文明执法",
+            "1.加大执法力度。全年查处违法案件，依法作出处罚罚没款2.5万元，同比下降10%。",
+            "二、存在的不足和原因", "执法人员专业化水平有待提高，执法装备仍显不足。",
+            "三、党政主要负责人履行推进法治建设第一责任人职责情况",
+            "局主要负责人专题研究法治工作4次。",
+            "四、2024年推进法治政府建设的主要安排", "一是加强执法队伍建设；二是深化普法宣传。"]
+    pdf = _pdf(tmp_path / "r.pdf",
+               '<div style="width:20em"><h1>某某县交通运输局2023年度<br>法治政府建设情况报告</h1>'
+               + _paras(HEAD[:1], ' class="noind"') + _paras(body) + END + "</div>",
+               "h1{font-size:22px;text-align:center;width:20em}")
+    assert "一、2023年推进法治政府建设的主要举" in _lines(pdf)  # a heading wrapped
+    doc = read_document(pdf)
+    assert doc.title == "某某县交通运输局2023年度法治政府建设情况报告"
+    assert doc.addressee == "县人民政府："
+    assert doc.preamble.text == body[0]
+    assert [p.label + p.heading for p in doc.parts] == [body[1], body[4], body[6], body[8]]
+    assert [i.text for i in doc.parts[0].all_items()] == [body[3][2:]] or \
+        [i.lead + i.text for i in doc.parts[0].all_items()] == [body[3][2:]]
+    assert [i.text for i in doc.parts[1].all_items()] == [body[5]]
+
+
+# -- titles ----------------------------------------------------------------------------
+
+
+def test_a_centred_title_cut_mid_word_reads_back_whole(tmp_path):
+    # a title of 2号 (22 pt) in the 156 mm text block, too long for one line by a
+    # fraction of a character: the page leaves 告 alone under it
+    title = "某某区司法局2023年度法治政府建设情况报告"
+    body = ["2023年，区司法局坚持以习近平法治思想为指导，扎实推进法治政府建设。现将有关情况报告如下。",
+            "一、2023年推进法治政府建设的主要举措和成效", "全年审查规范性文件23件。",
+            "二、存在的不足和原因", "基层法治力量仍然薄弱。"] + TAIL
+    pdf = _pdf(tmp_path / "r.pdf", f"<h1>{title}</h1>" + _paras(["区委、区政府："], ' class="noind"')
+               + _paras(body) + END.replace("某某县交通运输局", "某某区司法局"),
+               "body{font-size:16pt}h1{font-size:22pt;text-align:center;margin:0}")
+    assert _lines(pdf)[:2] == [title[:-1], "告"]
+    doc = read_document(pdf)
+    assert doc.title == title
+    assert doc.addressee == "区委、区政府："
+    assert doc.preamble.text == body[0]
