@@ -9,8 +9,10 @@ The PDFs are made here with WeasyPrint (a dependency) in the face the built repo
 from __future__ import annotations
 
 import html as _html
+import io
 
 import pdfplumber
+import pytest
 
 from lawreport.extract import numbering_of, read_document
 
@@ -166,3 +168,27 @@ def test_a_centred_title_cut_mid_word_reads_back_whole(tmp_path):
     assert doc.title == title
     assert doc.addressee == "区委、区政府："
     assert doc.preamble.text == body[0]
+
+
+@pytest.mark.parametrize("title,lines", [
+    ("某某区司法局2023年度法治政府建设情况报告", ["某某区司法局2023年度", "法治政府建设情况报告"]),
+    ("某某县市场监督管理局2023年度法治政府建设情况报告",
+     ["某某县市场监督管理局2023年度", "法治政府建设情况报告"]),
+    ("某某区司法局2023年法治政府建设情况报告", ["某某区司法局2023年法治政府建设情况报告"]),
+])
+def test_a_printed_title_leaves_no_character_alone(tmp_path, title, lines):
+    # 20 characters of 2号 fit the 156 mm line; its digits are wider than half a
+    # character, so 某某区司法局2023年度法治政府建设情况报告 does not
+    from lawreport.document import Document, Item, Part, title_lines
+    from lawreport.pdf_writer import pdf_bytes
+
+    assert title_lines(title) == lines
+    part = Part(key="measures", kind="measures", heading="主要举措和成效", label="一、",
+                number=1, items=[Item("全年开展执法检查45次。")])
+    data = pdf_bytes(Document(title=title, org_name="某某区司法局", year=2023, parts=[part]))
+    with pdfplumber.open(io.BytesIO(data)) as doc:
+        printed = [ln["text"] for ln in doc.pages[0].extract_text_lines()]
+    assert printed[:len(lines)] == lines
+    path = tmp_path / "r.pdf"
+    path.write_bytes(data)
+    assert read_document(path).title == title
