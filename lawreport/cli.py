@@ -98,7 +98,7 @@ def _parser():
                    "file uses (as pandoc's reference-doc)")
 
     c = sub.add_parser("catalog", help="list the indicators a data file may hold",
-                       description="List the indicator catalogue: id, name, unit, kind.")
+                       description="List the indicator catalogue: id, kind, unit, Chinese name.")
     c.add_argument("--catalog", action="append", default=[], metavar="FILE",
                    help="an extra indicator catalogue (repeatable)")
     sub.add_parser("outlines", help="list the shipped report outlines",

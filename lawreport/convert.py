@@ -343,7 +343,8 @@ def convert(src, to, out, *, force=False):
         raise InputError(f"--to must be one of {', '.join(FORMATS)}, not '{to}'")
     want = (".xlsx",) if to == "xlsx" else (".yaml", ".yml")
     if not out.lower().endswith(want):
-        raise InputError(f"--out {out}: a {to} file's name ends with {' or '.join(want)}")
+        raise InputError(f"--out {out}: --to {to} writes a file whose name ends with "
+                         f"{' or '.join(want)}: give such a path")
     if os.path.isdir(src):
         raise InputError(f"{src}: this is a folder, not a file: give one data file "
                          "(<org>/<year>.yaml or .xlsx) to convert")

@@ -504,6 +504,9 @@ class ExtractResult:
                f"{d.title or '(no title found: the outline gives ' + _default_title(self.year) + ')'}",
                f"  department: {d.org_name or '(not found: set org.name)'}"
                f"{'' if self.year is None else f', year {self.year}'}"]
+        if d.year is not None and self.year is not None and d.year != self.year:
+            out.append(f"  note: the title says {d.year}, --year gives {self.year}: the draft "
+                       f"is {self.year}'s; check that this is the year you meant")
         if d.addressee:
             out.append(f"  addressee: {d.addressee}")
         if d.preamble:

@@ -807,6 +807,18 @@ def test_bad_inputs_exit_2_and_write_nothing(tmp_path, name, make, message):
     assert not data.exists()
 
 
+def test_a_year_given_against_the_titles_is_pointed_out(tmp_path):
+    from lawreport.todata import extract_to_data
+
+    src = tmp_path / "r.txt"
+    src.write_text("某某局2023年法治政府建设年度报告\n　　现将有关情况报告如下：\n"
+                   "　　一、主要举措和成效\n　　全年开展执法检查45次。\n　　二、存在的不足\n"
+                   "　　执法力量不足。\n　　三、下一步工作安排\n　　加强队伍建设。\n", encoding="utf-8")
+    given = extract_to_data(src, "y", year=2022, data_dir=tmp_path / "a").summary()
+    assert "the title says 2023, --year gives 2022" in given
+    assert "the title says" not in extract_to_data(src, "y", data_dir=tmp_path / "b").summary()
+
+
 def test_never_overwrites_without_force(tmp_path):
     data = tmp_path / "data"
     r = run_cli("extract", FIXTURES / "plain-parts.txt", "--org", "eco", "--data", data)
