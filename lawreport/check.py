@@ -505,6 +505,10 @@ def check_path(path, rule_files=(), previous=None, catalog_files=()):
     prev_doc = None
     if previous:
         prev_doc = _previous_for_report(previous, catalog_files)
+        if prev_doc.year and doc.year and prev_doc.year >= doc.year:
+            raise InputError(f"{path}: --previous {previous} is the {prev_doc.year} report, "
+                             f"not an earlier year's: give last year's ({doc.year - 1}) "
+                             "report or data file")
     findings = check_document(doc, _display(path), ruleset, prev_doc,
                               _display(previous) if previous else "")
     return CheckResult(_display(path), findings, "report", doc.org_slug, doc.year)

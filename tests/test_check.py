@@ -369,3 +369,15 @@ def test_a_report_names_the_previous_year_by_file_name_not_by_the_build_machines
     followups = [f for f in check_loaded(loaded, None, "2022.yaml") if f.rule == "plan.followup"]
     assert followups and all(f.where.startswith("上年计划 2021.yaml:") for f in followups)
     assert not any(ROOT in json.dumps(f.to_dict(), ensure_ascii=False) for f in followups)
+
+
+def test_previous_of_the_same_year_is_refused(tmp_path, capsys):
+    from lawreport.cli import main
+
+    report = tmp_path / "r.txt"
+    report.write_text("某某局2023年法治政府建设年度报告\n　　现将有关情况报告如下：\n"
+                      "　　一、主要举措和成效\n　　全年开展执法检查45次。\n　　二、存在的不足\n"
+                      "　　执法力量不足。\n　　三、下一步工作安排\n　　加强队伍建设。\n",
+                      encoding="utf-8")
+    assert main(["check", str(report), "--previous", str(report)]) == 2
+    assert "is the 2023 report, not an earlier year's" in capsys.readouterr().err
