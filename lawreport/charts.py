@@ -53,8 +53,9 @@ def setup_font():
     return family
 
 
-def chart_png(table, title, kind="bar"):
-    """Draw a breakdown table (类别, 数值, 单位) as a PNG; returns the bytes."""
+def chart_png(table, kind="bar"):
+    """Draw a breakdown table (类别, 数值, 单位) as a PNG; returns the bytes. Its title is
+    the caption the report prints under it, not drawn in the picture a second time."""
     setup_font()
     from matplotlib.figure import Figure
 
@@ -80,7 +81,6 @@ def chart_png(table, title, kind="bar"):
         ax.set_ylabel(unit)
         ax.margins(y=0.15)
     _despine(ax)
-    ax.set_title(title, fontsize=12)
     return png_bytes(fig)
 
 
@@ -109,11 +109,11 @@ def png_bytes(fig):
     return buf.getvalue()
 
 
-def trend_png(trend, title, units):
+def trend_png(trend, units):
     """Small multiples: one line per figure over the years (columns of ``trend``).
 
     ``trend`` is a DataFrame indexed by year with one column per figure name;
-    ``units`` maps a column to its unit.
+    ``units`` maps a column to its unit. The chart's title is its caption.
     """
     setup_font()
     from matplotlib.figure import Figure
@@ -121,7 +121,7 @@ def trend_png(trend, title, units):
     cols = list(trend.columns)
     ncol = min(3, len(cols))
     nrow = -(-len(cols) // ncol)
-    fig = Figure(figsize=(3.0 * ncol + 0.4, 2.4 * nrow + 0.6))
+    fig = Figure(figsize=(3.0 * ncol + 0.4, 2.4 * nrow + 0.3))
     years = [int(y) for y in trend.index]
     for i, col in enumerate(cols):
         ax = fig.add_subplot(nrow, ncol, i + 1)
@@ -135,5 +135,4 @@ def trend_png(trend, title, units):
         ax.set_xticks(years, [str(y) for y in years])
         ax.margins(y=0.25, x=0.15)
         _despine(ax)
-    fig.suptitle(title, fontsize=12)
     return png_bytes(fig)

@@ -49,7 +49,7 @@ def draw(data, catalog, exhibit):
             extra = breakdown_table(data, catalog, exhibit.extra)
             table = pd.concat([table, extra], ignore_index=True)[["类别", "数值", "单位"]]
         return Drawing(exhibit.id, exhibit.title, table=table)
-    return Drawing(exhibit.id, exhibit.title, png=chart_png(table, exhibit.title, exhibit.kind))
+    return Drawing(exhibit.id, exhibit.title, png=chart_png(table, exhibit.kind))
 
 
 def comparison(data, previous, catalog, ids, eid):
@@ -73,7 +73,7 @@ def trends(data, history, catalog, ids, eid, title="主要数据变化趋势"):
     if trend.empty:
         return None
     caption = title + f"（{int(trend.index[0])}—{int(trend.index[-1])}年）"
-    return Drawing(eid, caption, png=trend_png(trend, caption, units), role="trends")
+    return Drawing(eid, caption, png=trend_png(trend, units), role="trends")
 
 
 def key_figures_chart(data, catalog, eid="summary-chart"):
@@ -89,7 +89,7 @@ def key_figures_chart(data, catalog, eid="summary-chart"):
     labels = [f"{n}（{u}）" if u else n for n, u in zip(df["指标"], df["单位"])]
     table = pd.DataFrame({"类别": labels, "数值": list(df["数值"]), "单位": [""] * len(df)})
     caption = f"{data.year}年主要数据"
-    return Drawing(eid, caption, png=chart_png(table, caption, "barh"), role="key_chart")
+    return Drawing(eid, caption, png=chart_png(table, "barh"), role="key_chart")
 
 
 def key_figures(loaded):

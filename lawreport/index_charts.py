@@ -123,7 +123,7 @@ def status_png(years, counts):
     return small_png(png_bytes(fig))
 
 
-def trend_png(series, title, units, per_chart=9):
+def trend_png(series, units, per_chart=9):
     """A department's figures over the years: a list of PNGs, ``per_chart`` figures each.
 
     ``series`` maps a figure name to ``{year: value}`` (two years or more each).
@@ -137,5 +137,5 @@ def trend_png(series, title, units, per_chart=9):
     for i in range(0, len(names), per_chart):
         chunk = names[i:i + per_chart]
         table = pd.DataFrame({n: series[n] for n in chunk}).sort_index()
-        out.append(small_png(draw(table, title, {n: units.get(n, "") for n in chunk})))
+        out.append(small_png(draw(table, {n: units.get(n, "") for n in chunk})))
     return out

@@ -495,7 +495,7 @@ class Pages:
         if not series:
             return ""
         span = f"（{min(years)}—{max(years)}年）"
-        pngs = trend_png(series, "主要数据变化趋势" + span, units)
+        pngs = trend_png(series, units)
         figs = [png_html(p, "主要数据变化趋势" + span, f"trend-{i}") for i, p in enumerate(pngs)]
         return ('<section class="lr-charts"><h2 class="lr-part">变化趋势</h2>\n'
                 + "\n".join(figs) + "\n</section>")

@@ -104,7 +104,7 @@ def _warm():
     try:  # the lazy imports and caches of a first chart
         import pandas as pd
 
-        charts.trend_png(pd.DataFrame({"年度数据": [1, 2]}, index=[2021, 2022]), "预热",
+        charts.trend_png(pd.DataFrame({"年度数据": [1, 2]}, index=[2021, 2022]),
                          {"年度数据": "件"})
     except Exception:
         pass
