@@ -256,6 +256,7 @@ class ReadTable:
     line: int
     part: int | None = None
     area: int | None = None
+    title: str | None = None  # its caption (表1 全年行政许可办理情况), if it has one
 
 
 def read_document(path, fmt=None):
@@ -458,16 +459,26 @@ def classify(paras, fmt="text"):
     body = toks[i:end]
     # a table's rows are listed as not placed, not read as the text's paragraphs (the
     # draft may make a table of figures of it: todata)
-    tables = []
+    tables, captions = [], set()
     for k, tok in enumerate(body):
         if not tok.para.line.table_row:
             continue
         unplaced.append((tok.para.line.where, "table: " + tok.text))
         if k == 0 or not body[k - 1].para.line.table_row:
             tables.append(ReadTable([], [], tok.para.line.line))
+            # its caption, set above it (or, in Word, below it): its title
+            above = body[k - 1] if k else None
+            below = next((t for t in body[k:] if not t.para.line.table_row), None)
+            cap = (above if above is not None and _is_caption(above, True) else
+                   below if below is not None and _is_caption(below, False) else None)
+            if cap is not None:
+                tables[-1].title = cap.text.strip()
+                tables[-1].wheres.append(cap.para.line.where)
+                unplaced.append((cap.para.line.where, "table caption: " + cap.text.strip()))
+                captions.add(id(cap))
         tables[-1].rows.append(tok.text.split("\u3000"))
         tables[-1].wheres.append(tok.para.line.where)
-    body = [tok for tok in body if not tok.para.line.table_row]
+    body = [tok for tok in body if not tok.para.line.table_row and id(tok) not in captions]
     # mark unnumbered short headings: a short line with no punctuation before a paragraph
     for k, tok in enumerate(body):
         t = tok.text
@@ -520,6 +531,16 @@ def classify(paras, fmt="text"):
         if t.part is not None:
             t.area = _last_before(doc.parts[t.part].sections, t.line)
     return Extracted(doc, fmt, unplaced, numbering, tables)
+
+
+def _is_caption(tok, above):
+    """Whether a line beside a table is its caption: marked so (Word's 题注, HTML's
+    <caption>), or, above it, a short line 表1 … (表一, 附表2)."""
+    if tok.para.line.caption:
+        return True
+    t = tok.text.strip()
+    return above and _clen(t) <= 40 and not re.search("[，。；]", t) and re.match(
+        r"(附)?表\s*[0-9一二三四五六七八九十]+(?![0-9一二三四五六七八九十])", t) is not None
 
 
 def _last_before(nodes, line):

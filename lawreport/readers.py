@@ -49,6 +49,7 @@ class Line:
     level: int | None = None  # its heading level there (Word's Heading 1 → 1), if any
     short: bool = False  # the line ends well before the right margin (PDF)
     table_row: bool = False  # a row of a table (HTML, DOCX), its cells split by U+3000
+    caption: bool = False  # the source marks it as a caption (Word's 题注, HTML <caption>)
 
 
 def format_of(path, head):
@@ -213,12 +214,12 @@ def _block_lines(node, site=False):
     header and footer are the site's, not the article's."""
     from bs4 import NavigableString, Tag
 
-    lines, cur = [], []
+    lines, cur = [], []  # (text, "row" | "caption" | None)
 
-    def flush():
+    def flush(kind=None):
         t = "".join(cur).strip()
         if t:
-            lines.append((t, False))
+            lines.append((t, kind))
         cur.clear()
 
     def walk(n):
@@ -234,12 +235,16 @@ def _block_lines(node, site=False):
                         (site and child.name in ("footer", "header")):
                     continue
                 block = child.name in _BLOCKS
-                if block:
+                if block or child.name == "caption":
                     flush()
+                if child.name == "caption":
+                    walk(child)
+                    flush("caption")
+                    continue
                 cells = _table_cells(child) if child.name == "tr" else None
                 if cells is not None:
                     if any(cells):
-                        lines.append(("\u3000".join(cells), True))
+                        lines.append(("\u3000".join(cells), "row"))
                     continue
                 walk(child)
                 if block:
@@ -287,12 +292,12 @@ def _read_html(path, raw):
     title = _html_title(soup)
     # the page's title, unless the text has it (on one line, or broken over two or three:
     # 某某市卫生健康委员会<br>2023年度…报告)
-    top = [ln for ln, _row in lines[:6]]
+    top = [ln for ln, _kind in lines[:6]]
     if title and not any(_same(title, "".join(top[k:k + n])) for n in (1, 2, 3)
                          for k in range(len(top))):
-        lines.insert(0, (title, False))
-    return [Line(t, f"paragraph {i}", i, new_para=True, table_row=row)
-            for i, (t, row) in enumerate(lines, start=1)]
+        lines.insert(0, (title, None))
+    return [Line(t, f"paragraph {i}", i, new_para=True, table_row=kind == "row",
+                 caption=kind == "caption") for i, (t, kind) in enumerate(lines, start=1)]
 
 
 def _same(a, b):
@@ -362,7 +367,7 @@ def _read_docx(path, raw):
                             new_para=True if k == 0 else None,
                             bold_lead=(bold.strip() or None) if k == 0 else None,
                             heading=style.startswith(("heading", "title", "标题")),
-                            level=_docx_level(p, style)))
+                            level=_docx_level(p, style), caption=style in ("caption", "题注")))
     if d.tables and all(ln.table_row for ln in out):
         raise InputError(f"{path}: the document holds only tables, no paragraphs of text")
     return out

@@ -252,6 +252,8 @@ def table_figures(rows):
     rows = [[c.strip() for c in r] for r in rows if any(c.strip() for c in r)]
     if len(rows) < 2:
         return None
+    if len(rows[0]) >= 3 and re.match(r"(占比|比例|比重|百分比)", rows[0][-1]):
+        rows = [r[:-1] for r in rows]  # each row's share of the sum: computed, not data
 
     def data(row):
         cells = [c for c in row if c]
@@ -804,7 +806,7 @@ def _tables(ex, year, figs, specs, area_ids):
         total = ids.pop() if len(ids) >= 3 and re.fullmatch(
             r"[合总共小]\s*计", rows[-1][0]) else None
         n = len(figs.tables) + 1
-        figs.tables.append(_Table(f"table_{year}_{n}", f"表{n}", key, ids, total, t,
+        figs.tables.append(_Table(f"table_{year}_{n}", t.title or f"表{n}", key, ids, total, t,
                                   areas.get(t.area)))
 
 

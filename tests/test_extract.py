@@ -678,6 +678,43 @@ def test_a_table_is_drawn_after_the_area_it_follows(tmp_path, fmt, monkeypatch):
     assert part.exhibits == []
 
 
+@pytest.mark.parametrize("fmt", ["html", "docx"])
+def test_a_tables_caption_is_its_title_not_a_paragraph(tmp_path, fmt, monkeypatch):
+    # 表1 … above the table (an HTML <caption>, a Word 题注 below it): the exhibit's title
+    from lawreport import load_year
+    from lawreport.todata import extract_to_data
+
+    monkeypatch.setattr(sys.modules[__name__], "_TABLE_REPORT", [
+        *_TABLE_REPORT[:4], "表1　行政许可办理情况", None, *_TABLE_REPORT[5:]])
+    data = tmp_path / "data"
+    result = extract_to_data(_table_report(tmp_path, fmt), "tbl", data_dir=data)
+    assert result.tables == 1 and result.unplaced == []
+    loaded = load_year(data, "tbl", 2023)
+    assert loaded.catalog.exhibits[-1].title == "表1　行政许可办理情况"
+    assert "表1" not in "".join(i.text for p in result.doc.parts for i in p.all_items())
+
+
+@pytest.mark.parametrize("fmt", ["html", "docx"])
+def test_a_caption_the_source_marks_is_the_tables_title(tmp_path, fmt):
+    # HTML's <caption>, Word's Caption style (题注) set under the table
+    if fmt == "html":
+        src = tmp_path / "r.html"
+        src.write_text(_table_html().replace("<table>", "<table><caption>审批情况</caption>"),
+                       encoding="utf-8")
+    else:
+        import docx
+
+        src = tmp_path / "r.docx"
+        _table_docx(src)
+        d = docx.Document(src)
+        cap = d.add_paragraph("审批情况", style="Caption")
+        d.tables[0]._tbl.addnext(cap._p)
+        d.save(src)
+    ex = read_extracted(src)
+    assert [t.title for t in ex.tables] == ["审批情况"]
+    assert "审批情况" not in "".join(i.text for p in ex.doc.parts for i in p.all_items())
+
+
 def test_a_tables_total_row_is_checked_against_its_other_rows(tmp_path):
     from lawreport import load_year
     from lawreport.todata import extract_to_data
@@ -735,6 +772,10 @@ def test_a_table_stays_listed_where_the_catalogue_has_tables_of_its_own(tmp_path
     ([["新办", "200件"]], None),  # one row
     ([["事项", "说明"], ["培训", "全年开展培训"], ["检查", "全年检查"]], None),  # no figures
     ([["年份", "2022", "2023"], ["案件", "12", "15"], ["培训", "3", "4"]], None),  # years
+    # lawreport's own table: a share column, computed from the others
+    ([["类别", "数值", "单位", "占比（%）"], ["邻里纠纷", "318", "件", "46.1"], ["劳动争议", "127", "件",
+                                                                         "18.4"]],
+     [("邻里纠纷", "318", "件"), ("劳动争议", "127", "件")]),
 ])
 def test_which_tables_are_tables_of_figures(rows, expected):
     from lawreport.todata import table_figures
