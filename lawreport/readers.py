@@ -283,8 +283,7 @@ def _read_html(path, raw):
         # the element whose own paragraphs hold the most Chinese text
         best, score = soup.body or soup, 0
         for n in soup.find_all(["body", "div", "td", "section", "article", "main"]):
-            s = sum(_cjk_count(p.get_text()) for p in n.find_all("p", recursive=False))
-            s += _cjk_count("".join(t for t in n.find_all(string=True, recursive=False)))
+            s = _own_text(n)
             if s > score:
                 best, score = n, s
         body = best
@@ -298,6 +297,27 @@ def _read_html(path, raw):
         lines.insert(0, (title, None))
     return [Line(t, f"paragraph {i}", i, new_para=True, table_row=kind == "row",
                  caption=kind == "caption") for i, (t, kind) in enumerate(lines, start=1)]
+
+
+#: elements that only dress text: an old site's article sits in <font> or <span>
+_INLINE = {"font", "span", "b", "strong", "em", "i", "u", "small", "big"}
+
+
+def _own_text(node):
+    """How much Chinese text an element holds itself: its strings and paragraphs, and
+    those of the inline elements that wrap them (<td><font>text<br>text…</font></td>),
+    not those of the blocks inside it, which are candidates of their own."""
+    from bs4 import NavigableString
+
+    n = 0
+    for child in node.children:
+        if isinstance(child, NavigableString):
+            n += _cjk_count(str(child))
+        elif child.name == "p":
+            n += _cjk_count(child.get_text())
+        elif child.name in _INLINE:
+            n += _own_text(child)
+    return n
 
 
 def _same(a, b):

@@ -312,6 +312,26 @@ def test_a_web_pages_title_broken_by_a_line_break_is_read_once(tmp_path):
     assert doc.preamble.text.startswith("2023年，我委")
 
 
+@pytest.mark.parametrize("wrap", ["<font size=\"4\">{}</font>", "<span>{}</span>"])
+def test_an_old_sites_article_in_font_or_span_is_read(tmp_path, wrap):
+    # a page laid out in tables, its article's lines in <td><font>…<br>…</font></td>,
+    # a footer cell with a line of its own text
+    lines = ["2023年，我局坚持依法行政，现将有关情况报告如下：", "一、主要举措和成效",
+             "全年开展执法检查45次，立案查处违法案件12件。", "二、存在的不足", "执法力量不足。",
+             "三、下一步工作安排", "加强队伍建设。", "某某县司法局", "2024年3月15日"]
+    article = wrap.format("<br>\n".join("&nbsp;&nbsp;" + t for t in lines))
+    page = ('<html><head><meta charset="utf-8"></head><body><table><tr><td>'
+            '<a href="/">网站首页</a></td></tr><tr><td><font size="5"><b>某某县司法局2023年度法治'
+            f'政府建设情况报告</b></font></td></tr><tr><td>{article}</td></tr></table>'
+            '<table><tr><td>版权所有：某某县人民政府办公室 技术支持：某某网络科技有限公司</td></tr>'
+            '</table></body></html>')
+    p = tmp_path / "r.html"
+    p.write_text(page, encoding="utf-8")
+    doc = read_document(p)
+    assert [x.heading for x in doc.parts] == ["主要举措和成效", "存在的不足", "下一步工作安排"]
+    assert (doc.signature, doc.date) == ("某某县司法局", "2024年3月15日")
+
+
 def test_cut_lines_joined_and_headings_kept(tmp_path):
     p = tmp_path / "r.txt"
     p.write_text("某某局2022年法治政府建设年度报告\n"
