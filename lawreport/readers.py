@@ -263,6 +263,13 @@ def _read_html(path, raw):
     # a report lawreport built: its appendix (主要数据一览, 数据核验), charts and
     # provenance line are not the published text
     for n in soup.select(".lr-keyfigures, .lr-datacheck, .lr-exhibit, .lr-provenance"):
+        if n.decomposed:
+            continue  # inside the appendix, gone with it
+        # its tables of figures are read back (a chart or a comparison is drawn anew)
+        classes = n.get("class") or []
+        if "lr-exhibit" in classes and "lr-comparison" not in classes and \
+                n.find("table") is not None:
+            continue
         n.decompose()
     # menus: lists whose every entry is a link
     for lst in soup.find_all(["ul", "ol"]):

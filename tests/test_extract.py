@@ -735,6 +735,25 @@ def test_a_caption_the_source_marks_is_the_tables_title(tmp_path, fmt):
     assert "审批情况" not in "".join(i.text for p in ex.doc.parts for i in p.all_items())
 
 
+def test_a_table_of_a_report_lawreport_built_reads_back_as_a_table(tmp_path):
+    # extract → build → extract again: the built page's table (caption, 占比) is a
+    # table of figures again, not lost with the page's charts
+    import lawreport
+    from lawreport.todata import extract_to_data
+
+    src = tmp_path / "r.html"
+    src.write_text(_table_html(), encoding="utf-8")
+    extract_to_data(src, "tbl", data_dir=tmp_path / "a")
+    built = lawreport.build(tmp_path / "a", "tbl", 2023, tmp_path / "out",
+                            notebooks_dir=ROOT / "notebooks")
+    again = extract_to_data(built.report, "tbl", data_dir=tmp_path / "b")
+    assert again.tables == 1 and again.unplaced == []
+    catalog = lawreport.load_year(tmp_path / "b", "tbl", 2023).catalog
+    assert catalog.exhibits[-1].title == "表1"
+    assert [catalog.indicators[i].name for i in catalog.breakdowns["table_2023_1"].parts] == [
+        "新办", "变更"]
+
+
 def test_a_tables_total_row_is_checked_against_its_other_rows(tmp_path):
     from lawreport import load_year
     from lawreport.todata import extract_to_data
