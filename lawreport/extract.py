@@ -152,6 +152,7 @@ def join_paragraphs(lines):
     break) joins the one before it. A numbered line, a date and a signature always start
     their own."""
     paras = []
+    wrap = _wrap_width(lines)
     for ln in lines:
         text = ln.text.strip()
         if not paras:
@@ -175,6 +176,9 @@ def join_paragraphs(lines):
         size = _clen(prev.text)
         long_enough = mid_clause or size >= 50 or clauses and size >= (24 if ln.new_para
                                                                        else 20)
+        # a text wrapped by hand at a fixed width: a line that fills it runs on
+        long_enough = long_enough or (wrap is not None and not ln.new_para and
+                                      _clen(prev.last) >= wrap - 1)
         if (cut and long_enough and not heading and not own
                 and not (ln.new_para and ln.bold_lead)):
             prev.append(text, ln)
@@ -183,12 +187,24 @@ def join_paragraphs(lines):
     return paras
 
 
+def _wrap_width(lines):
+    """The width a text was wrapped at by hand (28 characters a line, as an official
+    document's), or None: the length a good share of its longer lines have."""
+    sizes = [_clen(ln.text) for ln in lines if _clen(ln.text) >= 16]
+    if len(sizes) < 6:
+        return None
+    width = max(set(sizes), key=lambda n: (sizes.count(n), n))
+    return width if sizes.count(width) >= max(3, len(sizes) // 5) else None
+
+
 class _Para:
     def __init__(self, text, line):
         self.text, self.line = text, line
+        self.last = text  # its last line
         self.short = line.short  # its last line ends before the right margin (PDF)
 
     def append(self, text, line):
+        self.last = text
         self.short = line.short
         a, b = self.text, text
         sep = " " if (a[-1:].isascii() and a[-1:].isalnum() and b[:1].isascii()

@@ -332,6 +332,29 @@ def test_an_old_sites_article_in_font_or_span_is_read(tmp_path, wrap):
     assert (doc.signature, doc.date) == ("某某县司法局", "2024年3月15日")
 
 
+def test_a_text_wrapped_by_hand_at_a_fixed_width_joins_its_lines(tmp_path):
+    # every line cut at 28 characters; a paragraph whose first line has no comma in it
+    # (…总体应急预案》等专项 / 预案11部，…) still runs on
+    import textwrap
+
+    paras = ["2023年，我局坚持以习近平新时代中国特色社会主义思想为指导，深入贯彻习近平法治思想，"
+             "全面推进应急管理领域法治建设，现将有关情况报告如下：",
+             "一、主要举措和成效",
+             "（一）健全应急预案体系。修订完善《某某县突发事件总体应急预案》等专项预案11部，"
+             "组织开展综合应急演练5次，参演人员1200余人次。",
+             "（二）推进安全生产领域普法。以“安全生产月”为契机，组织开展各类宣传活动23场，"
+             "受教育群众达1.8万人次。",
+             "二、存在的不足", "基层执法力量薄弱，执法装备保障不足，专业执法人员占比偏低。",
+             "三、下一步工作安排", "加强执法队伍建设，提升执法人员专业能力和依法行政水平。"]
+    text = "某某县应急管理局2023年度法治政府建设情况报告\n\n" + "\n\n".join(
+        "\n".join(textwrap.wrap(p, 28)) for p in paras) + "\n"
+    p = tmp_path / "r.txt"
+    p.write_text(text, encoding="utf-8")
+    doc = read_document(p)
+    assert [i.text for i in doc.parts[0].all_items()] == [paras[2][3:].split("。", 1)[1],
+                                                          paras[3][3:].split("。", 1)[1]]
+
+
 def test_cut_lines_joined_and_headings_kept(tmp_path):
     p = tmp_path / "r.txt"
     p.write_text("某某局2022年法治政府建设年度报告\n"
