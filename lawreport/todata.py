@@ -174,9 +174,14 @@ class _Figures:
             # its words: no brackets, no years (their digits were found in the clause)
             fitting.append((iid, _YEARS.sub("", re.sub(r"[（）()]", "", ind.name))))
         key = _name_words(own) or _name_words(after)
-        for words in (own, after, own + after, wide):
+        # the words just before a number end with the thing it counts (审签重大行政执法
+        # 决定17件 are 决定, not 决策; 执法人员编制180名 are posts, not 执法人员)
+        tail = _name_words(own)[-1:]
+        for words in (own, after, own + after if own and after else "", wide):
             best, score = None, None
             for iid, iname in fitting:
+                if words is own and iname[-1:] != tail:
+                    continue
                 found = blocks(iname, words)
                 coverage = sum(found) / max(len(iname), 1)
                 if coverage < 0.75:

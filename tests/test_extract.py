@@ -285,6 +285,11 @@ def test_quantities_not_years_dates_ordinals_or_document_numbers():
     ("其中包括1项2018-2020年出台的政策措施。", ["fair_competition.in_force_2018_2020"]),
     ("认领、录入监管事项 2 项，认领率 100%。",
      ["internet_supervision.items_claimed", "internet_supervision.claim_rate"]),
+    # the words just before the number end with what it counts: 决定 are no 决策, posts
+    # (编制) no staff
+    ("审签重大行政执法决定17件。", [None]),
+    ("组建综合行政执法队伍6支，核定执法人员编制180名。", [None, None]),
+    ("全局仅有执法人员56名。", ["enforcement_staff.total"]),
 ])
 def test_a_quantity_is_the_catalogue_figure_its_own_words_name(text, expected):
     from lawreport import load_catalog
