@@ -262,6 +262,10 @@ def test_counted_units_are_read_whole():
     assert [(q[2], q[3]) for q in find_quantities(
         "开展活动120余场次，检查企业35户次，完成12批次，培训500人次。")] == [
         ("120", "场次"), ("35", "户次"), ("12", "批次"), ("500", "人次")]
+    # measures of land, weight and length
+    assert [(q[2], q[3]) for q in find_quantities(
+        "涉及面积12.8公顷，治理35平方公里，销毁2.5吨，查扣渔船3艘。")] == [
+        ("12.8", "公顷"), ("35", "平方公里"), ("2.5", "吨"), ("3", "艘")]
 
 
 def test_quantities_not_years_dates_ordinals_or_document_numbers():
