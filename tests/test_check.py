@@ -260,6 +260,9 @@ def test_the_date_written_as_the_official_layout_writes_it(date, fixed):
     ("截止日期为6月30日。", None),
     ("学习《宪法》《民法典》《宪法》等法律法规。", "text.repeat"),
     ("在河冬市开展普法宣传。", "text.name"),
+    ("与河西市、河南市司法局签订执法协作协议。", None),  # neighbours among others: no typos
+    ("与河西市司法局签订执法协作协议。", None),
+    ("在河冬市开展普法、法律援助。", "text.name"),
     ("推进智慧城市建设。", None),
     ("党组主要负责人带头学法。", None),
     ("党攻主要负责人带头学法。", "text.term"),
