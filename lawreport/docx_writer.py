@@ -384,7 +384,7 @@ class _Writer:
         if tree.preamble:
             self.item(tree.preamble)
 
-    def part(self, part):
+    def part(self, part, parts=()):
         self.para(part.label + part.heading, "Heading 1")
         if part.intro:
             self.item(part.intro)
@@ -402,7 +402,7 @@ class _Writer:
         if self.drawings is not None:
             for ref in part.exhibits:
                 self.drawing(self.drawings.of(ref))
-            for d in self.drawings.after_part(part):
+            for d in self.drawings.after_part(part, parts):
                 self.drawing(d)
 
     def closing(self, tree):
@@ -512,7 +512,7 @@ def docx_bytes(tree, drawings=None, template=None):
     w = _Writer(doc, drawings)
     w.front(tree)
     for part in tree.parts:
-        w.part(part)
+        w.part(part, tree.parts)
     w.closing(tree)
     w.appendix()
     _core_properties(doc, tree)

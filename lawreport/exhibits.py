@@ -146,20 +146,34 @@ def part_figure_ids(loaded, part):
     return [i for n, i in enumerate(ids) if i in data.figures and i not in ids[:n]]
 
 
-def part_extras(loaded, part):
-    """与上年比较 and the trend chart placed at the end of a part (each may be absent)."""
-    ids = part_figure_ids(loaded, part)
-    keyed = [i for i in ids if loaded.catalog.indicators[i].key]
-    out = [comparison(loaded.data, loaded.previous, loaded.catalog, ids,
-                      f"{part.key}-comparison"),
-           trends(loaded.data, loaded.history, loaded.catalog, keyed or ids,
-                  f"{part.key}-trends")]
+def part_extras(loaded, parts, part):
+    """与上年比较 and the trend chart placed at the end of a part (each may be absent);
+    ``parts`` are the document's, for :func:`part_trend_ids`."""
+    out = [comparison(loaded.data, loaded.previous, loaded.catalog,
+                      part_figure_ids(loaded, part), f"{part.key}-comparison"),
+           trends(loaded.data, loaded.history, loaded.catalog,
+                  part_trend_ids(loaded, parts, part), f"{part.key}-trends")]
     return [d for d in out if d is not None]
+
+
+def part_trend_ids(loaded, parts, part):
+    """The figures of a part's trend chart: its key figures (else all it speaks of), less
+    those an earlier part's chart draws already (行政应诉案件 told in 一 and again in 二
+    is drawn once)."""
+    drawn = set()
+    for p in parts:
+        ids = part_figure_ids(loaded, p)
+        keyed = [i for i in ids if loaded.catalog.indicators[i].key]
+        mine = [i for i in keyed or ids if i not in drawn]
+        if p.key == part.key:
+            return mine
+        drawn.update(mine)
+    return []
 
 
 class Drawings:
     """Every exhibit of one department-year, drawn on first use and kept for the next
-    writer: ``of(ref)``, ``after_part(part)``, ``appendix()``, ``findings``."""
+    writer: ``of(ref)``, ``after_part(part, parts)``, ``appendix()``, ``findings``."""
 
     def __init__(self, loaded):
         self.loaded = loaded
@@ -179,9 +193,10 @@ class Drawings:
         return self._memo(("exhibit", ref.id),
                           lambda: draw(self.loaded.data, self.loaded.catalog, ref))
 
-    def after_part(self, part):
-        """The part's 与上年比较 table and trend chart (none without earlier years)."""
-        return self._memo(("part", part.key), lambda: part_extras(self.loaded, part))
+    def after_part(self, part, parts):
+        """The part's 与上年比较 table and trend chart (none without earlier years);
+        ``parts`` are the document's."""
+        return self._memo(("part", part.key), lambda: part_extras(self.loaded, parts, part))
 
     def appendix(self):
         """主要数据一览 drawings."""

@@ -56,7 +56,7 @@ def print_html(tree, drawings=None):
         out.append(part_heading_html(part))
         out.append(part_body_html(part, draw))
         if drawings is not None:
-            out += [drawing_html(d) for d in drawings.after_part(part)]
+            out += [drawing_html(d) for d in drawings.after_part(part, tree.parts)]
     out.append(_closing_html(tree))
     if drawings is not None:
         out.append('<section class="lr-appendix">')

@@ -215,9 +215,10 @@ class PartView:
                                self.figure_ids(), f"{self.key}-comparison")
 
     def trends_html(self):
-        ids = self.figure_ids()
-        keyed = [i for i in ids if self.catalog.indicators[i].key]
-        return trends_html(self.data, self.loaded.history, self.catalog, keyed or ids,
+        if not self.present:
+            return ""
+        ids = exhibits.part_trend_ids(self.loaded, self.doc.parts, self.part)
+        return trends_html(self.data, self.loaded.history, self.catalog, ids,
                            f"{self.key}-trends")
 
     def heading_html(self):

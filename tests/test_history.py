@@ -97,3 +97,18 @@ def test_cli_validate_reports_history_errors(tmp_path, cli):
     r = cli("validate", folder / "2022.yaml")
     assert r.returncode == 2
     assert "needs the 2021 data" in r.stdout and "Traceback" not in r.stderr
+
+
+def test_a_figure_trended_in_one_part_is_not_trended_again_in_the_next():
+    # demo-sfj 2023 tells 行政应诉案件 in 一 and again in 二: one trend chart of it
+    from lawreport import load_year
+    from lawreport.document import from_loaded
+    from lawreport.exhibits import part_figure_ids, part_trend_ids
+
+    loaded = load_year(SAMPLE_DATA, "demo-sfj", 2023)
+    parts = from_loaded(loaded).parts
+    told = {p.key: set(part_figure_ids(loaded, p)) for p in parts}
+    assert "litigation.cases" in told["measures"] & told["shortcomings"]
+    drawn = [part_trend_ids(loaded, parts, p) for p in parts]
+    flat = [i for ids in drawn for i in ids]
+    assert len(flat) == len(set(flat)) and "litigation.cases" in drawn[0]
