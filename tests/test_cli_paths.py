@@ -141,12 +141,17 @@ def test_extract_data_is_a_file(cli, tmp_path, afile, report):
     assert afile.read_text(encoding="utf-8") == "keep me"
 
 
-def test_extract_report_is_a_folder(cli, tmp_path):
+@pytest.mark.parametrize("args,fix,written", [
+    (["extract", "{folder}", "--org", "x", "--data", "data"], "give the published report's file",
+     "data"),
+    (["convert", "{folder}", "--to", "xlsx", "--out", "y.xlsx"], "give one data file", "y.xlsx"),
+])
+def test_a_folder_given_for_the_input_file(cli, tmp_path, args, fix, written):
     folder = tmp_path / "somefolder"
     folder.mkdir()
-    r = cli("extract", folder, "--org", "x", "--data", tmp_path / "data", cwd=tmp_path)
-    _refused(r, folder, "is a folder, not a file", "give the published report's file")
-    assert not (tmp_path / "data").exists()
+    r = cli(*[str(folder) if a == "{folder}" else a for a in args], cwd=tmp_path)
+    _refused(r, folder, "is a folder, not a file", fix)
+    assert not (tmp_path / written).exists()
 
 
 def test_extract_year_is_checked_before_reading(cli, tmp_path, report):
@@ -182,14 +187,6 @@ def test_convert_out_is_a_folder(cli, tmp_path):
     r = cli("convert", DATA_FILE, "--to", "xlsx", "--out", folder, cwd=tmp_path)
     _refused(r, f"--out {folder}", "is a folder", "2023.xlsx")
     assert list(folder.iterdir()) == []
-
-
-def test_convert_file_is_a_folder(cli, tmp_path):
-    folder = tmp_path / "somefolder"
-    folder.mkdir()
-    r = cli("convert", folder, "--to", "xlsx", "--out", tmp_path / "y.xlsx", cwd=tmp_path)
-    _refused(r, folder, "is a folder, not a file", "give one data file")
-    assert not (tmp_path / "y.xlsx").exists()
 
 
 def test_check_previous_is_a_folder(cli, tmp_path, report):
