@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import io
 import os
+from dataclasses import dataclass
 
 from .exceptions import BuildError
 
-__all__ = ["setup_font", "chart_png", "trend_png", "png_bytes", "FONT_FAMILY", "FONT_CANDIDATES"]
+__all__ = ["setup_font", "chart_png", "trend_png", "png_bytes", "FONT_FAMILY", "FONT_CANDIDATES",
+           "MEDIA"]
 
 FONT_FAMILY = "Noto Sans CJK SC"
 FONT_CANDIDATES = (
@@ -23,6 +25,22 @@ FONT_CANDIDATES = (
 )
 PALETTE = ("#9e2a2b", "#d08c60", "#3d5a80", "#98c1d9", "#6b705c", "#b5838d", "#e0a458")
 _ready = False
+
+
+@dataclass(frozen=True)
+class Medium:
+    """Where a chart is shown: its width (inches), resolution, and the trend panels' width
+    and number a row. A chart is drawn at the size it is shown at, so that its text keeps
+    its point size."""
+
+    width: float
+    dpi: int
+    panel: float
+    trend_cols: int
+
+
+#: a screen page (640 px wide), and a printed page's text block (140 mm, at 300 dpi)
+MEDIA = {"screen": Medium(6.4, 100, 3.0, 3), "print": Medium(5.5, 300, 2.55, 2)}
 
 
 def setup_font():
@@ -53,16 +71,19 @@ def setup_font():
     return family
 
 
-def chart_png(table, kind="bar"):
-    """Draw a breakdown table (类别, 数值, 单位) as a PNG; returns the bytes. Its title is
-    the caption the report prints under it, not drawn in the picture a second time."""
+def chart_png(table, kind="bar", medium="screen"):
+    """Draw a breakdown table (类别, 数值, 单位) as a PNG for a ``medium`` of
+    :data:`MEDIA`; returns the bytes. Its title is the caption the report prints under
+    it, not drawn in the picture a second time."""
     setup_font()
     from matplotlib.figure import Figure
 
+    m = MEDIA[medium]
     labels = list(table["类别"])
     values = [float(v) for v in table["数值"]]
     unit = table["单位"].iloc[0] if len(table) else ""
-    fig = Figure(figsize=(6.4, 3.6 if kind != "barh" else 0.45 * len(labels) + 1.4))
+    fig = Figure(figsize=(m.width, m.width * 9 / 16 if kind != "barh" else
+                          0.45 * len(labels) + 1.4))
     ax = fig.add_subplot()
     colors = [PALETTE[i % len(PALETTE)] for i in range(len(labels))]
     if kind == "pie":
@@ -81,7 +102,7 @@ def chart_png(table, kind="bar"):
         ax.set_ylabel(unit)
         ax.margins(y=0.15)
     _despine(ax)
-    return png_bytes(fig)
+    return png_bytes(fig, m.dpi)
 
 
 def _despine(ax):
@@ -89,7 +110,7 @@ def _despine(ax):
         ax.spines[side].set_visible(False)
 
 
-def png_bytes(fig):
+def png_bytes(fig, dpi=100):
     """A figure as PNG bytes with fixed metadata: the same figure gives the same bytes.
 
     The figure is laid out once (``tight_layout``) and drawn once: the layout
@@ -105,11 +126,11 @@ def png_bytes(fig):
     fig.tight_layout()
     fig.set_layout_engine(None)
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=100, metadata={"Software": None})
+    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
     return buf.getvalue()
 
 
-def trend_png(trend, units):
+def trend_png(trend, units, medium="screen"):
     """Small multiples: one line per figure over the years (columns of ``trend``).
 
     ``trend`` is a DataFrame indexed by year with one column per figure name;
@@ -118,10 +139,11 @@ def trend_png(trend, units):
     setup_font()
     from matplotlib.figure import Figure
 
+    m = MEDIA[medium]
     cols = list(trend.columns)
-    ncol = min(3, len(cols))
+    ncol = min(m.trend_cols, len(cols))
     nrow = -(-len(cols) // ncol)
-    fig = Figure(figsize=(3.0 * ncol + 0.4, 2.4 * nrow + 0.3))
+    fig = Figure(figsize=(m.panel * ncol + 0.4, m.panel * 0.8 * nrow + 0.3))
     years = [int(y) for y in trend.index]
     for i, col in enumerate(cols):
         ax = fig.add_subplot(nrow, ncol, i + 1)
@@ -135,4 +157,4 @@ def trend_png(trend, units):
         ax.set_xticks(years, [str(y) for y in years])
         ax.margins(y=0.25, x=0.15)
         _despine(ax)
-    return png_bytes(fig)
+    return png_bytes(fig, m.dpi)

@@ -336,9 +336,9 @@ class _Writer:
             return
         if d.is_chart:
             p = self.doc.add_paragraph(style="Figure")
-            # 116 dpi, as in the PDF: a full-width chart (640 px) is 140 mm wide
+            # at the size it was drawn for (a print chart: 140 mm at 300 dpi), as in the PDF
             px = int.from_bytes(d.png[16:20], "big")  # the PNG header's width
-            p.add_run().add_picture(io.BytesIO(d.png), width=Mm(min(140, px / 116 * 25.4)))
+            p.add_run().add_picture(io.BytesIO(d.png), width=Mm(min(140, px / d.dpi * 25.4)))
             self.para(d.caption, "Caption")
             return
         cap = self.para(d.caption, "Caption")
@@ -416,12 +416,13 @@ class _Writer:
             return
         drawings = self.drawings.appendix()
         findings = [f for f in self.drawings.findings if f.level == "warning"]
-        self.doc.add_page_break()
+        # each on a page of its own (the heading's own break: no empty line above it);
+        # 数据核验 is the drafters', to leave out of what is published
         if drawings:
-            self.para("主要数据一览", "Heading 1")
+            self.para("主要数据一览", "Heading 1").paragraph_format.page_break_before = True
             for d in drawings:
                 self.drawing(d)
-        self.para("数据核验", "Heading 1")
+        self.para("数据核验", "Heading 1").paragraph_format.page_break_before = True
         self.para("本节由 lawreport 根据数据自动核验生成，供起草人员核对，不属于报告正文。")
         if not findings:
             self.para("未发现数据不一致。")

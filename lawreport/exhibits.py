@@ -29,14 +29,16 @@ class Drawing:
     png: bytes | None = None
     table: object = None  # pandas.DataFrame
     role: str = "exhibit"  # exhibit | comparison | trends | key_figures | key_chart
+    dpi: int = 100  # a chart's pixels per inch at the size it is meant to be shown
 
     @property
     def is_chart(self):
         return self.png is not None
 
 
-def draw(data, catalog, exhibit):
-    """A catalogue exhibit (``lawreport.model.Exhibit`` or a document ``ExhibitRef``)."""
+def draw(data, catalog, exhibit, medium="screen"):
+    """A catalogue exhibit (``lawreport.model.Exhibit`` or a document ``ExhibitRef``); a
+    chart drawn for ``medium`` (``charts.MEDIA``: screen or print)."""
     from .charts import chart_png
     from .stats import breakdown_table
 
@@ -49,7 +51,14 @@ def draw(data, catalog, exhibit):
             extra = breakdown_table(data, catalog, exhibit.extra)
             table = pd.concat([table, extra], ignore_index=True)[["类别", "数值", "单位"]]
         return Drawing(exhibit.id, exhibit.title, table=table)
-    return Drawing(exhibit.id, exhibit.title, png=chart_png(table, exhibit.kind))
+    return Drawing(exhibit.id, exhibit.title, png=chart_png(table, exhibit.kind, medium),
+                   dpi=_dpi(medium))
+
+
+def _dpi(medium):
+    from .charts import MEDIA
+
+    return MEDIA[medium].dpi
 
 
 def comparison(data, previous, catalog, ids, eid):
@@ -64,7 +73,7 @@ def comparison(data, previous, catalog, ids, eid):
     return Drawing(eid, f"与{previous.year}年比较", table=df, role="comparison")
 
 
-def trends(data, history, catalog, ids, eid, title="主要数据变化趋势"):
+def trends(data, history, catalog, ids, eid, title="主要数据变化趋势", medium="screen"):
     """Trend chart of ``ids`` over every available year, or None with fewer than two."""
     from .charts import trend_png
     from .history import trend_table
@@ -72,11 +81,14 @@ def trends(data, history, catalog, ids, eid, title="主要数据变化趋势"):
     trend, units = trend_table(data, history, catalog, ids)
     if trend.empty:
         return None
+    if len(trend.columns) == 1:  # one figure: named, not 主要数据
+        title = f"{trend.columns[0]}变化趋势"
     caption = title + f"（{int(trend.index[0])}—{int(trend.index[-1])}年）"
-    return Drawing(eid, caption, png=trend_png(trend, units), role="trends")
+    return Drawing(eid, caption, png=trend_png(trend, units, medium), role="trends",
+                   dpi=_dpi(medium))
 
 
-def key_figures_chart(data, catalog, eid="summary-chart"):
+def key_figures_chart(data, catalog, eid="summary-chart", medium="screen"):
     """The key figures of the year as one bar chart, each labelled with its unit."""
     import pandas as pd
 
@@ -89,10 +101,11 @@ def key_figures_chart(data, catalog, eid="summary-chart"):
     labels = [f"{n}（{u}）" if u else n for n, u in zip(df["指标"], df["单位"])]
     table = pd.DataFrame({"类别": labels, "数值": list(df["数值"]), "单位": [""] * len(df)})
     caption = f"{data.year}年主要数据"
-    return Drawing(eid, caption, png=chart_png(table, "barh"), role="key_chart")
+    return Drawing(eid, caption, png=chart_png(table, "barh", medium), role="key_chart",
+                   dpi=_dpi(medium))
 
 
-def key_figures(loaded):
+def key_figures(loaded, medium="screen"):
     """主要数据一览: the comparison with the previous year (else the plain table), the
     key-figures chart and the trends; [] when the report has no key figures."""
     from .narrative import format_value
@@ -109,8 +122,8 @@ def key_figures(loaded):
                    table=df[["指标", "数值", "单位"]].assign(
                        数值=[format_value(v) for v in df["数值"]]),
                    role="key_figures"),
-           key_figures_chart(data, catalog),
-           trends(data, loaded.history, catalog, ids, "summary-trends")]
+           key_figures_chart(data, catalog, medium=medium),
+           trends(data, loaded.history, catalog, ids, "summary-trends", medium=medium)]
     return [d for d in out if d is not None]
 
 
@@ -146,13 +159,13 @@ def part_figure_ids(loaded, part):
     return [i for n, i in enumerate(ids) if i in data.figures and i not in ids[:n]]
 
 
-def part_extras(loaded, parts, part):
+def part_extras(loaded, parts, part, medium="screen"):
     """与上年比较 and the trend chart placed at the end of a part (each may be absent);
     ``parts`` are the document's, for :func:`part_trend_ids`."""
     out = [comparison(loaded.data, loaded.previous, loaded.catalog,
                       part_figure_ids(loaded, part), f"{part.key}-comparison"),
            trends(loaded.data, loaded.history, loaded.catalog,
-                  part_trend_ids(loaded, parts, part), f"{part.key}-trends")]
+                  part_trend_ids(loaded, parts, part), f"{part.key}-trends", medium=medium)]
     return [d for d in out if d is not None]
 
 
@@ -173,10 +186,12 @@ def part_trend_ids(loaded, parts, part):
 
 class Drawings:
     """Every exhibit of one department-year, drawn on first use and kept for the next
-    writer: ``of(ref)``, ``after_part(part, parts)``, ``appendix()``, ``findings``."""
+    writer: ``of(ref)``, ``after_part(part, parts)``, ``appendix()``, ``findings``. Its
+    charts are drawn for ``medium`` (print: the Word file and the PDF, at the width of
+    the page's text block and 300 dpi)."""
 
-    def __init__(self, loaded):
-        self.loaded = loaded
+    def __init__(self, loaded, medium="print"):
+        self.loaded, self.medium = loaded, medium
         self._cache = {}
 
     @property
@@ -191,13 +206,15 @@ class Drawings:
     def of(self, ref):
         """The drawing of a catalogue exhibit placed in the document."""
         return self._memo(("exhibit", ref.id),
-                          lambda: draw(self.loaded.data, self.loaded.catalog, ref))
+                          lambda: draw(self.loaded.data, self.loaded.catalog, ref,
+                                       self.medium))
 
     def after_part(self, part, parts):
         """The part's 与上年比较 table and trend chart (none without earlier years);
         ``parts`` are the document's."""
-        return self._memo(("part", part.key), lambda: part_extras(self.loaded, parts, part))
+        return self._memo(("part", part.key),
+                          lambda: part_extras(self.loaded, parts, part, self.medium))
 
     def appendix(self):
         """主要数据一览 drawings."""
-        return self._memo(("appendix",), lambda: key_figures(self.loaded))
+        return self._memo(("appendix",), lambda: key_figures(self.loaded, self.medium))

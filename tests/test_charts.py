@@ -144,10 +144,10 @@ def test_a_chart_is_drawn_once_and_looks_the_same(monkeypatch, kind):
 
     from lawreport import charts
 
-    def two_passes(fig):  # the layout engine left in place: savefig lays out again
+    def two_passes(fig, dpi):  # the layout engine left in place: savefig lays out again
         fig.tight_layout()
         buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=100, metadata={"Software": None})
+        fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
         return buf.getvalue()
 
     draws = []

@@ -162,6 +162,25 @@ def test_five_charts_and_real_tables(word, parts):
     assert ["政务公开信息", "179", "条"] in cells
 
 
+def test_charts_drawn_for_the_printed_page(word):
+    # 300 dpi at the size they are placed (140 mm, the text block's width, or less):
+    # their text keeps its point size in print
+    for shape in word.inline_shapes:
+        blob = shape._inline.graphic.graphicData.pic.blipFill.blip.embed
+        png = word.part.related_parts[blob].blob
+        px = int.from_bytes(png[16:20], "big")
+        inches = shape.width.inches
+        assert inches <= 140 / 25.4 + 0.01 and px / inches == pytest.approx(300, abs=2)
+
+
+def test_the_appendix_and_the_data_check_each_start_a_page(word, parts):
+    # by their headings' own page break (no empty paragraph above them)
+    heads = {p.text: p for p in word.paragraphs if p.text in ("主要数据一览", "数据核验")}
+    assert set(heads) == {"主要数据一览", "数据核验"}
+    assert all(p.paragraph_format.page_break_before for p in heads.values())
+    assert b'w:type="page"' not in parts["word/document.xml"]
+
+
 def test_same_bytes_fixed_dates(path, word):
     with zipfile.ZipFile(path) as z:
         assert {i.date_time for i in z.infolist()} == {(1980, 1, 1, 0, 0, 0)}

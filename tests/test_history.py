@@ -112,3 +112,15 @@ def test_a_figure_trended_in_one_part_is_not_trended_again_in_the_next():
     drawn = [part_trend_ids(loaded, parts, p) for p in parts]
     flat = [i for ids in drawn for i in ids]
     assert len(flat) == len(set(flat)) and "litigation.cases" in drawn[0]
+
+
+def test_a_trend_of_one_figure_is_captioned_by_its_name():
+    from lawreport import load_year
+    from lawreport.exhibits import trends
+
+    loaded = load_year(SAMPLE_DATA, "demo-sfj", 2023)
+    args = (loaded.data, loaded.history, loaded.catalog)
+    one = trends(*args, ["litigation.cases"], "t")
+    assert one.caption == "行政应诉案件变化趋势（2021—2023年）"
+    two = trends(*args, ["litigation.cases", "legal_aid.cases"], "t")
+    assert two.caption == "主要数据变化趋势（2021—2023年）"

@@ -142,6 +142,16 @@ def test_five_charts_and_their_captions(pdf):
         assert caption in text
 
 
+def test_the_data_check_starts_a_page_and_charts_are_print_sized(pdf):
+    # 数据核验 (the drafters', not the published text) on a page of its own; charts
+    # at 300 dpi where they are placed
+    starts = [(p.extract_text() or "").split("\n")[0].strip() for p in pdf.pages]
+    assert "数据核验" in starts and "主要数据一览" in starts
+    for page in pdf.pages:
+        for im in page.images:
+            assert im["srcsize"][0] / ((im["x1"] - im["x0"]) / 72) == pytest.approx(300, abs=3)
+
+
 def test_signature_right_date_below(pdf):
     for page in pdf.pages:
         lines = list(_lines(page).values())
