@@ -408,6 +408,8 @@ class _Writer:
     def closing(self, tree):
         """Signature and date as :func:`signature_lines` places them."""
         lines = signature_lines(tree.signature, tree.date)
+        if lines and self.doc.paragraphs:  # not alone on a page: the body's end goes along
+            self.doc.paragraphs[-1].paragraph_format.keep_with_next = True
         for n, (text, chars) in enumerate(lines):  # the first a line below the body
             _right_indent(self.para(text, "Signature" if n == 0 else "Date"), chars)
 

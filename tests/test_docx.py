@@ -145,6 +145,10 @@ def test_signature_and_date_without_a_seal(word):
     assert right_chars(date) == 2 and right_chars(sig) == 3
     sig_style = word.styles["Signature"].element.find(qn("w:pPr")).find(qn("w:spacing"))
     assert sig_style.get(qn("w:before")) == "579"  # one line below the body
+    # never alone on a page: the body's last paragraph keeps with the signature
+    allp = word.paragraphs
+    k = next(n for n, p in enumerate(allp) if p._p is sig._p)
+    assert allp[k - 1].paragraph_format.keep_with_next
 
 
 def test_five_charts_and_real_tables(word, parts):
