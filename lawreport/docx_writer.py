@@ -362,11 +362,13 @@ class _Writer:
             cell = header.cells[j]
             cell.paragraphs[0].style = self.doc.styles["Table Text"]
             cell.paragraphs[0].add_run(c).bold = True
-        for i, row in enumerate(df.itertuples(index=False), start=1):
+        rows = [[_fmt(v) for v in row] for row in df.itertuples(index=False)]
+        for i, row in enumerate(rows, start=1):
             cells = t.rows[i].cells
             for j, v in enumerate(row):
                 cells[j].paragraphs[0].style = self.doc.styles["Table Text"]
-                cells[j].paragraphs[0].add_run(_fmt(v))
+                cells[j].paragraphs[0].add_run(v)
+        _column_widths(t, [cols, *rows])
         # a blank line of body text after the table
         self.doc.add_paragraph(style="Normal")
 
@@ -433,6 +435,30 @@ class _Writer:
         for n, f in enumerate(findings, start=1):
             where = os.path.basename(f.file) + (f" 第 {f.line} 行" if f.line else "")
             self.para(f"{f.zh or f.message}（{where}，字段 {f.field}）", label=f"{n}. ")
+
+
+def _column_widths(table, texts):
+    """Columns as wide as their text (14 pt characters, half of one each side), within the
+    text block: numbers, units and changes on one line; the first
+    column, the names, takes what is left and wraps."""
+    from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
+    from docx.shared import Pt
+
+    block = 156 / 25.4 * 72 / TABLE_PT  # the text block in table characters (31.6)
+    def width(text):  # a digit or letter of the table's face, bold in the header: 0.6
+        return sum(1 if unicodedata.east_asian_width(c) in "FW" else 0.6 for c in text)
+
+    need = [max(width(r[j]) for r in texts) + 1 for j in range(len(texts[0]))]
+    if sum(need) > block:  # the first column wraps
+        need[0] = max(4, block - sum(need[1:]))
+    if sum(need) > block:
+        need = [n * block / sum(need) for n in need]
+    table.autofit = False
+    for j, n in enumerate(need):
+        table.columns[j].width = Pt(n * TABLE_PT)
+        for cell in table.columns[j].cells:
+            cell.width = Pt(n * TABLE_PT)
+            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
 
 
 def _twips(n):

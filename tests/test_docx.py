@@ -166,6 +166,20 @@ def test_five_charts_and_real_tables(word, parts):
     assert ["政务公开信息", "179", "条"] in cells
 
 
+def test_table_columns_fit_their_text_within_the_text_block(word):
+    # not equal columns: 单位 narrow, a number or a change on its line; all within 156 mm
+    for t in word.tables:
+        widths = [c.width.pt for c in t.columns]
+        assert sum(widths) <= 156 / 25.4 * 72 + 1
+        for j, col in enumerate(t.columns):
+            longest = max(len(c.text) for c in col.cells)
+            if j:  # beyond the names' column: as wide as its longest text, at 14 pt
+                assert widths[j] >= longest * 0.5 * 14
+        assert all(c._tc.tcPr.find(qn("w:vAlign")) is not None for r in t.rows for c in r.cells)
+    units = [t for t in word.tables if t.rows[0].cells[2].text == "单位"]
+    assert units and all(t.columns[2].width.pt < t.columns[0].width.pt for t in units)
+
+
 def test_charts_drawn_for_the_printed_page(word):
     # 300 dpi at the size they are placed (140 mm, the text block's width, or less):
     # their text keeps its point size in print
