@@ -545,9 +545,41 @@ def docx_bytes(tree, drawings=None, template=None):
     w.closing(tree)
     w.appendix()
     _core_properties(doc, tree)
+    _font_table(doc)
     buf = io.BytesIO()
     doc.save(buf)
     return _fixed_zip(buf.getvalue())
+
+
+#: what a machine without the official fonts has of the same face: Windows 10 and 11 have
+#: 仿宋 and 楷体 (not the _GB2312 ones), every Chinese Windows 宋体 and 黑体
+FONT_ALT_NAMES = {"仿宋_GB2312": "仿宋", "楷体_GB2312": "楷体", "方正小标宋简体": "宋体",
+                  "黑体": "SimHei", "宋体": "SimSun"}
+
+
+def _font_table(doc):
+    """Declare the Chinese fonts in the font table (GB2312 charset, an alternate name),
+    so that Word or WPS without 仿宋_GB2312 sets 仿宋, not a font of its own choice."""
+    from docx.oxml import parse_xml
+    from lxml import etree
+
+    part = next((p for p in doc.part.package.iter_parts()
+                 if str(p.partname) == "/word/fontTable.xml"), None)
+    if part is None:
+        return
+    root = parse_xml(part.blob)
+    have = {f.get(_qn("w:name")) for f in root.findall(_qn("w:font"))}
+    for name in dict.fromkeys(FONTS.values()):
+        if name in have:
+            continue
+        font = _el("w:font", name=name)
+        if name in FONT_ALT_NAMES:
+            font.append(_el("w:altName", val=FONT_ALT_NAMES[name]))
+        for tag, val in (("w:charset", "86"), ("w:family", "modern"), ("w:pitch", "fixed")):
+            font.append(_el(tag, val=val))
+        root.append(font)
+    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
+                                standalone=True)
 
 
 def write_docx(tree, path, drawings=None, template=None):

@@ -180,6 +180,19 @@ def test_table_columns_fit_their_text_within_the_text_block(word):
     assert units and all(t.columns[2].width.pt < t.columns[0].width.pt for t in units)
 
 
+def test_the_chinese_fonts_are_declared_with_the_names_windows_has(parts):
+    # Windows 10 and 11 have 仿宋 and 楷体, not 仿宋_GB2312 and 楷体_GB2312: the font table
+    # names them as alternates, in the GB2312 character set
+    from lxml import etree
+
+    fonts = {f.get(qn("w:name")): f for f in etree.fromstring(
+        parts["word/fontTable.xml"]).findall(qn("w:font"))}
+    for name, alt in (("仿宋_GB2312", "仿宋"), ("楷体_GB2312", "楷体"), ("方正小标宋简体", "宋体")):
+        assert fonts[name].find(qn("w:altName")).get(qn("w:val")) == alt
+        assert fonts[name].find(qn("w:charset")).get(qn("w:val")) == "86"
+    assert "黑体" in fonts and "宋体" in fonts
+
+
 def test_charts_drawn_for_the_printed_page(word):
     # 300 dpi at the size they are placed (140 mm, the text block's width, or less):
     # their text keeps its point size in print
