@@ -96,13 +96,23 @@ def chart_png(table, kind="bar", medium="screen"):
         ax.bar_label(bars, labels=[f"{v:g}" for v in values[::-1]], padding=3)
         ax.set_xlabel(unit)
         ax.margins(x=0.12)
+        _whole_ticks(ax.xaxis, values)
     else:
         bars = ax.bar(labels, values, color=colors[0], width=0.6)
         ax.bar_label(bars, labels=[f"{v:g}" for v in values], padding=3)
         ax.set_ylabel(unit)
         ax.margins(y=0.15)
+        _whole_ticks(ax.yaxis, values)
     _despine(ax)
     return png_bytes(fig, m.dpi)
+
+
+def _whole_ticks(axis, values):
+    """Whole numbers on the scale of counts: no 25.0, 27.5 人."""
+    from matplotlib.ticker import MaxNLocator
+
+    if all(float(v).is_integer() for v in values if v == v):
+        axis.set_major_locator(MaxNLocator(integer=True))
 
 
 def _despine(ax):
@@ -155,6 +165,7 @@ def trend_png(trend, units, medium="screen"):
                             ha="center", fontsize=8)
         ax.set_title(f"{col}（{units.get(col, '')}）" if units.get(col) else col, fontsize=10)
         ax.set_xticks(years, [str(y) for y in years])
+        _whole_ticks(ax.yaxis, values)
         ax.margins(y=0.25, x=0.15)
         _despine(ax)
     return png_bytes(fig, m.dpi)

@@ -158,3 +158,20 @@ def test_a_chart_is_drawn_once_and_looks_the_same(monkeypatch, kind):
     monkeypatch.setattr(charts, "png_bytes", two_passes)
     assert chart_png(_table(), kind) == png
     assert len(draws) == 3
+
+
+def test_counts_get_whole_numbers_on_their_scale(monkeypatch):
+    # 25, 27, 26 人: no 25.5 or 27.5 on the axis
+    from matplotlib.figure import Figure
+
+    from lawreport import charts
+
+    seen = []
+    monkeypatch.setattr(charts, "png_bytes", lambda fig, dpi=100: seen.append(fig) or b"")
+    charts.trend_png(pd.DataFrame({"执法人员": [25, 27, 26]}, index=[2021, 2022, 2023]),
+                     {"执法人员": "人"})
+    charts.chart_png(pd.DataFrame({"类别": ["甲", "乙"], "数值": [3, 4], "单位": ["件"] * 2}))
+    for fig in seen:
+        assert isinstance(fig, Figure)
+        ticks = fig.axes[0].get_yticks()
+        assert len(ticks) >= 2 and all(float(t).is_integer() for t in ticks), ticks
