@@ -160,7 +160,7 @@ def join_paragraphs(lines):
             continue
         prev = paras[-1]
         own = numbering_of(text) is not None or _is_date(text) or ln.heading or \
-            prev.line.heading
+            prev.line.heading or ln.table_row or prev.line.table_row
         # a line ending in a comma is a sentence cut short, whatever its length
         mid_clause = prev.text[-1] in "，,、"
         heading = _heading_like(prev.text) and not mid_clause
@@ -273,6 +273,7 @@ class ReadTable:
     part: int | None = None
     area: int | None = None
     title: str | None = None  # its caption (表1 全年行政许可办理情况), if it has one
+    after: object = None  # the paragraph it follows (a _Tok), None at the text's start
 
 
 def read_document(path, fmt=None):
@@ -492,6 +493,10 @@ def classify(paras, fmt="text"):
                 tables[-1].wheres.append(cap.para.line.where)
                 unplaced.append((cap.para.line.where, "table caption: " + cap.text.strip()))
                 captions.add(id(cap))
+            j = k - 1  # the paragraph it follows: not its caption, not another table
+            while j >= 0 and (body[j].para.line.table_row or id(body[j]) in captions):
+                j -= 1
+            tables[-1].after = body[j] if j >= 0 else None
         tables[-1].rows.append(tok.text.split("\u3000"))
         tables[-1].wheres.append(tok.para.line.where)
     body = [tok for tok in body if not tok.para.line.table_row and id(tok) not in captions]
@@ -528,6 +533,7 @@ def classify(paras, fmt="text"):
         if not doc.org_name:
             doc.org_name = _preamble_org(doc.preamble.text)
     numbering = {}
+    part_of, area_of = {}, {}  # a paragraph's part, and its area in that part
     for n, s in enumerate(starts):
         stop = starts[n + 1] if n + 1 < len(starts) else len(body)
         head = body[s]
@@ -536,16 +542,15 @@ def classify(paras, fmt="text"):
                     label=head.num.label if head.num else "", number=n + 1,
                     where=f"{head.num.label.strip() if head.num else heading}",
                     line=head.para.line.line)
-        numbering[n] = _fill_part(part, body[s + 1:stop])
+        numbering[n] = _fill_part(part, body[s + 1:stop], area_of)
+        part_of.update((id(tok), n) for tok in body[s:stop])
         doc.parts.append(part)
     _assign_kinds(doc)
     numbering = {doc.parts[n].key: v for n, v in numbering.items()}
     if doc.parts and doc.parts[0].label:
         numbering["_part"] = template_of(numbering_of(doc.parts[0].label + "x"))
-    for t in tables:
-        t.part = _last_before(doc.parts, t.line)
-        if t.part is not None:
-            t.area = _last_before(doc.parts[t.part].sections, t.line)
+    for t in tables:  # in the part and area of the paragraph it follows
+        t.part, t.area = part_of.get(id(t.after)), area_of.get(id(t.after))
     return Extracted(doc, fmt, unplaced, numbering, tables)
 
 
@@ -559,14 +564,10 @@ def _is_caption(tok, above):
         r"(附)?表\s*[0-9一二三四五六七八九十]+(?![0-9一二三四五六七八九十])", t) is not None
 
 
-def _last_before(nodes, line):
-    """The index of the last of ``nodes`` (parts, areas) starting before ``line``."""
-    return max((n for n, node in enumerate(nodes) if node.line is not None and
-                node.line <= line), default=None)
-
-
-def _fill_part(part, toks):
-    """Areas, items and intros of one part from its paragraphs; returns its numbering."""
+def _fill_part(part, toks, area_of=None):
+    """Areas, items and intros of one part from its paragraphs; returns its numbering.
+    ``area_of`` gets each paragraph's area (its index in the part) where it has one."""
+    area_of = {} if area_of is None else area_of
     styles = []
     for t in toks:
         if t.num is not None and t.num.style not in styles:
@@ -585,7 +586,7 @@ def _fill_part(part, toks):
     if subs and not any(t.num is not None and (t.para.line.level or _heading_like(t.text) and
                                                not _is_run_in(t)) for t in toks):
         return _fill_styled_areas(part, toks, min(t.para.line.level for t in subs), info,
-                                  item_of)
+                                  item_of, area_of)
     if not styles:
         # paragraphs only: each an unnumbered item
         part.items = [item_of(t, place=f"{where} 第{k + 1}段") for k, t in enumerate(toks)]
@@ -617,6 +618,7 @@ def _fill_part(part, toks):
     restart = False
     sec = None
     for t in body:
+        area_of[id(t)] = len(part.sections) - (t.style != c1)
         if t.style == c1:
             lead, text = (_split_lead(t) if _is_run_in(t) else (None, t.num.rest))
             sec = Section(heading=(lead or text).strip(), label=t.num.label,
@@ -644,7 +646,7 @@ def _fill_part(part, toks):
     return info
 
 
-def _fill_styled_areas(part, toks, level, info, item_of):
+def _fill_styled_areas(part, toks, level, info, item_of, area_of):
     """A part whose areas a Word file marks by a heading style (Heading 2) without a
     number: each such heading an area, what follows it its items (numbered, if every
     one is)."""
@@ -661,6 +663,7 @@ def _fill_styled_areas(part, toks, level, info, item_of):
     restart = False
     sec = None
     for t in body:
+        area_of[id(t)] = len(part.sections) - (t not in heads)
         if t in heads:
             sec = Section(heading=t.text.strip(), where=f"{where}「{t.text.strip()[:12]}」",
                           line=t.para.line.line)

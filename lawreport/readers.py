@@ -572,7 +572,8 @@ def _read_pdf(path, raw):
     except Exception as exc:  # pdfminer raises many kinds for a damaged file
         raise InputError(f"{path}: not a readable PDF ({type(exc).__name__}: {exc}): it "
                          "may be damaged or cut short: download or export it again") from None
-    pages = []  # (page number, its lines: (text, x0, x1, em of its characters, chars))
+    # (page number, its lines: (text, x0, x1, em of its characters, chars, top, table row?))
+    pages = []
     with pdf:
         n_chars = 0
         for pno, page in enumerate(pdf.pages, start=1):
@@ -582,8 +583,15 @@ def _read_pdf(path, raw):
                 lines = page.extract_text_lines(layout=False, strip=True, return_chars=True)
             except Exception as exc:
                 raise InputError(f"{path}: page {pno} cannot be read ({exc})") from None
-            kept = []
+            # ruled tables (a Word table printed to PDF): their rows, not lines of text
+            boxes, kept = [], []
+            for rows, box in _pdf_tables(page):
+                boxes.append(box)
+                kept += [("\u3000".join(r), box[0], box[2], None, [], box[1], True)
+                         for r in rows]
             for ln in lines:
+                if any(b[1] - 1 <= ln["top"] and ln["bottom"] <= b[3] + 1 for b in boxes):
+                    continue
                 text = ln["text"]
                 if "(cid:" in text:
                     raise InputError(
@@ -595,7 +603,9 @@ def _read_pdf(path, raw):
                     continue
                 wide = [c["x1"] - c["x0"] for c in ln["chars"]
                         if c["text"].strip() and not c["text"].isascii()]
-                kept.append((text, ln["x0"], ln["x1"], _median(wide, None), ln["chars"]))
+                kept.append((text, ln["x0"], ln["x1"], _median(wide, None), ln["chars"],
+                             ln["top"], False))
+            kept.sort(key=lambda ln: ln[5])  # a table's rows where it stands (sort is stable)
             if kept:
                 pages.append((pno, kept))
         if n_chars == 0:
@@ -605,13 +615,21 @@ def _read_pdf(path, raw):
     title_zone = True  # the lines so far are all centred: the title block
     right = None
     last = None  # the line before: its page, character size, indent, width, evenness
+    after_table = False
     for n, (pno, lines) in enumerate(pages):
-        widths = sorted(c["x1"] - c["x0"] for ln in lines for c in ln[4] if c["text"].strip())
+        text_lines = [ln for ln in lines if not ln[6]] or lines
+        widths = sorted(c["x1"] - c["x0"] for ln in text_lines for c in ln[4]
+                        if c["text"].strip())
         em = _median(widths, 10)
-        left = min(ln[1] for ln in lines)
+        left = min(ln[1] for ln in text_lines)
         # the text's own right margin (that of the page before when no edge is shared)
-        right = _right_edge([ln[2] for ln in lines], em) or right or max(ln[2] for ln in lines)
-        for k, (text, x0, x1, line_em, _chars) in enumerate(lines):
+        right = (_right_edge([ln[2] for ln in text_lines], em) or right or
+                 max(ln[2] for ln in text_lines))
+        for k, (text, x0, x1, line_em, _chars, _top, row) in enumerate(lines):
+            if row:
+                out.append(Line(text, f"page {pno}", pno, new_para=True, table_row=True))
+                after_table, last = True, None
+                continue
             size = max(em, line_em or em)  # a title's characters are larger
             indent, gap = x0 - left, right - x1
             # centred: as far from both margins; a paragraph's first line, indented
@@ -630,13 +648,14 @@ def _read_pdf(path, raw):
             # an indent, a centred line, the end of the line before, another font size, a
             # line set further in than a paragraph's indent before it (a title, a signature
             # or date set to the right)
-            new = indent > 0.8 * em or centred or (same_page and prev.short) or (
+            new = indent > 0.8 * em or centred or after_table or (same_page and prev.short) or (
                 last is not None and (not same_size or last["indent"] > 3 * em))
+            after_table = False
             # a line that continues a paragraph (the line before ran to the right margin,
             # this one is not indented) is part of it, whatever it starts with: 一，, 三、,
             # （二） there are words cut by the line's end, not headings
             cont = (prev is not None and not prev.short and not new and same_size and
-                    not prev.heading and (same_page or k == 0))
+                    not prev.heading and not prev.table_row and (same_page or k == 0))
             # a centred title's line that runs to the margin, the rest of it centred under
             # it at the same size: one title cut mid-word (…情况报 / 告)
             cont = cont or (title_zone and same_page and centred and last["even"] and
@@ -654,6 +673,24 @@ def _read_pdf(path, raw):
                                 short=short))
             last = {"page": pno, "size": size, "indent": indent, "width": x1 - x0,
                     "even": even}
+    return out
+
+
+def _pdf_tables(page):
+    """``[(rows, bbox)]`` of a page's ruled tables of short cells (a Word table printed
+    to PDF): each row its cells' text; a frame around paragraphs is text, not a table."""
+    out = []
+    try:
+        found = page.find_tables()
+    except Exception:  # pdfplumber on odd drawings: read the page as text
+        return out
+    for t in found:
+        rows = [[_unspace(re.sub(r"\s+", " ", c or "").strip()) for c in r]
+                for r in t.extract()]
+        rows = [r for r in rows if any(r)]
+        if len(rows) >= 2 and max(len(r) for r in rows) >= 2 and \
+                all(len(c) <= _CELL_MAX for r in rows for c in r):
+            out.append((rows, t.bbox))
     return out
 
 
