@@ -90,11 +90,17 @@ def _merge_file(cat, path):
         fp = f"exhibits.{i}"
         if spec.get("kind") not in EXHIBIT_KINDS:
             raise _fail(path, lines, fp, f"kind must be one of {', '.join(EXHIBIT_KINDS)}")
+        columns = spec.get("columns") or ()
+        if columns and (spec["kind"] != "table" or not isinstance(columns, list) or
+                        len(columns) not in (2, 3)):
+            raise _fail(path, lines, fp + ".columns", "columns are a table's own headers: "
+                        "[label, value] or [label, value, unit], e.g. [纠纷类型, 件数]")
         cat.exhibits = [e for e in cat.exhibits if e.id != spec.get("id")]
         cat.exhibits.append(Exhibit(
             id=str(spec["id"]), title=str(spec.get("title", spec["id"])), kind=spec["kind"],
             breakdown=spec["breakdown"], part=spec.get("part", "measures"),
-            areas=tuple(spec.get("areas") or ()), extra=spec.get("with")))
+            areas=tuple(spec.get("areas") or ()), extra=spec.get("with"),
+            columns=tuple(str(c) for c in columns)))
     cat.sources.append(str(path))
     return cat
 

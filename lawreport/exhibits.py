@@ -50,6 +50,9 @@ def draw(data, catalog, exhibit, medium="screen"):
 
             extra = breakdown_table(data, catalog, exhibit.extra)
             table = pd.concat([table, extra], ignore_index=True)[["类别", "数值", "单位"]]
+        if exhibit.columns:  # the table's own headers (纠纷类型 | 件数), as it was printed
+            own = ["类别", "数值", "单位"][:len(exhibit.columns)]
+            table = table[own].set_axis(list(exhibit.columns), axis=1)
         return Drawing(exhibit.id, exhibit.title, table=table)
     return Drawing(exhibit.id, exhibit.title, png=chart_png(table, exhibit.kind, medium),
                    dpi=_dpi(medium))

@@ -77,6 +77,7 @@ class Exhibit:
     part: str
     areas: tuple[str, ...] = ()
     extra: str | None = None  # a second breakdown shown in the same table
+    columns: tuple[str, ...] = ()  # a table's own headers: label, value (and unit)
 
 
 @dataclass

@@ -677,8 +677,9 @@ def _catalog_yaml(path, own, existing, tables=()):
         lines.append("exhibits:")
         lines += [f"  - {{id: {t.id}, title: {_q(t.title)}, kind: table, breakdown: {t.id}, "
                   + (f"with: {t.id}_total, " if t.total else "")
-                  + f"part: {t.part}" + (f", areas: [{_q(t.area)}]" if t.area else "") + "}"
-                  for t in tables]
+                  + f"part: {t.part}" + (f", areas: [{_q(t.area)}]" if t.area else "")
+                  + (f", columns: [{', '.join(_q(c) for c in t.columns)}]" if t.columns else "")
+                  + "}" for t in tables]
     if not lines:
         return old
     return (old.rstrip("\n") + "\n" if old.strip() else "") + "\n".join(lines) + "\n"
@@ -783,6 +784,7 @@ class _Table(NamedTuple):
     total: str | None
     read: object  # extract.ReadTable
     area: str | None
+    columns: list  # its own header (纠纷类型, 件数), [] when it has none or lawreport's
 
 
 def _tables(ex, year, figs, specs, area_ids):
@@ -813,7 +815,21 @@ def _tables(ex, year, figs, specs, area_ids):
             r"[合总共小]\s*计", rows[-1][0]) else None
         n = len(figs.tables) + 1
         figs.tables.append(_Table(f"table_{year}_{n}", t.title or f"表{n}", key, ids, total, t,
-                                  areas.get(t.area)))
+                                  areas.get(t.area), _own_header(t.rows, len(rows))))
+
+
+def _own_header(rows, n_figures):
+    """A table's header cells (label, value, and unit if it has that column), when it has
+    one of its own: not lawreport's 类别 | 数值 | 单位; its share column left out."""
+    cells = [[c.strip() for c in r] for r in rows if any(c.strip() for c in r)]
+    if len(cells) != n_figures + 1:
+        return []  # no header row
+    head = [c for c in cells[0] if c]
+    if len(head) >= 3 and re.match(r"(占比|比例|比重|百分比)", head[-1]):
+        head = head[:-1]
+    if len(head) not in (2, 3) or head == ["类别", "数值", "单位"][:len(head)]:
+        return []
+    return head
 
 
 def _figures_yaml(y, tree, indent):

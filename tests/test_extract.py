@@ -782,8 +782,36 @@ def test_a_table_of_a_report_lawreport_built_reads_back_as_a_table(tmp_path):
     assert again.tables == 1 and again.unplaced == []
     catalog = lawreport.load_year(tmp_path / "b", "tbl", 2023).catalog
     assert catalog.exhibits[-1].title == "表1"
+    assert catalog.exhibits[-1].columns == ("类别", "件数")  # its own header, kept
     assert [catalog.indicators[i].name for i in catalog.breakdowns["table_2023_1"].parts] == [
         "新办", "变更"]
+
+
+def test_a_tables_own_header_and_unit_column_are_drawn_back(tmp_path):
+    # 项目 | 数量 | 单位: three columns, the unit in its own
+    from lawreport import load_year
+    from lawreport.exceptions import CatalogError
+    from lawreport.exhibits import draw
+    from lawreport.todata import extract_to_data
+
+    rows = [["项目", "数量", "单位"], ["培训", "12", "场"], ["检查", "45", "次"]]
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
+    src = tmp_path / "r.html"
+    src.write_text(_table_html().replace(
+        "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in _TABLE), body),
+        encoding="utf-8")
+    extract_to_data(src, "tbl", data_dir=tmp_path / "data")
+    loaded = load_year(tmp_path / "data", "tbl", 2023)
+    table = draw(loaded.data, loaded.catalog, loaded.catalog.exhibits[-1]).table
+    assert list(table.columns) == ["项目", "数量", "单位"]
+    assert [list(r) for r in table.itertuples(index=False)] == [["培训", 12, "场"],
+                                                                ["检查", 45, "次"]]
+    # a catalogue's columns are two or three headers of a table
+    cat = tmp_path / "data" / "tbl" / "catalog.yaml"
+    cat.write_text(cat.read_text(encoding="utf-8").replace(
+        'columns: ["项目", "数量", "单位"]', 'columns: [a, b, c, d]'), encoding="utf-8")
+    with pytest.raises(CatalogError, match="columns are a table's own headers"):
+        load_year(tmp_path / "data", "tbl", 2023)
 
 
 def test_a_tables_total_row_is_checked_against_its_other_rows(tmp_path):
@@ -809,7 +837,8 @@ def test_a_tables_total_row_is_checked_against_its_other_rows(tmp_path):
     from lawreport.exhibits import draw
 
     table = draw(loaded.data, loaded.catalog, loaded.catalog.exhibits[-1]).table
-    assert [list(r) for r in table[["类别", "数值"]].itertuples(index=False)] == [
+    assert list(table.columns) == ["类别", "件数"]  # its own header, as printed
+    assert [list(r) for r in table.itertuples(index=False)] == [
         ["新办", 200], ["变更", 156], ["合计", 366]]
 
 
