@@ -263,9 +263,10 @@ class Extracted:
 
 @dataclass
 class ReadTable:
-    """A table of the report (HTML, DOCX): its rows' cells, where its rows are, and the
-    index of the part it sits in (None: before the first part) and of the area of that
-    part it follows (None: before the part's first area)."""
+    """A table of the report (HTML, DOCX, a ruled one in a PDF): its rows' cells, where
+    its rows are (and its caption), its first row's line, and the index of the part it
+    sits in (None: before the first part) and of the area of that part it follows (None:
+    before the part's first area)."""
 
     rows: list
     wheres: list
