@@ -98,6 +98,11 @@ def _name_words(text):
     return t
 
 
+#: what may follow the thing a number counts: a verb or a word of counting (政务公开信息共发布
+#: 356条, 执法人员总数56名, 行政复议案件达12件)
+_COUNTING = re.compile(r"(?:共|累计|合计|总计)?(?:发布|办理|受理|开展|查处|审查|审核|制定|"
+                       r"出台|组织|举办|培训|完成|签订|配备)?(?:总数|总量|数量|数|人数|件数|"
+                       r"次数|个数|达到?|为|有)?$")
 #: years and spans of years, which belong to a quantity's words (2018-2020年出台的)
 _YEARS = re.compile(r"\d{4}\s*[-－—~～至]\s*\d{4}\s*年度?|\d{4}\s*年度?")
 
@@ -176,12 +181,13 @@ class _Figures:
             fitting.append((iid, _YEARS.sub("", re.sub(r"[（）()]", "", ind.name))))
         key = _name_words(own) or _name_words(after)
         # the words just before a number end with the thing it counts (审签重大行政执法
-        # 决定17件 are 决定, not 决策; 执法人员编制180名 are posts, not 执法人员)
-        tail = _name_words(own)[-1:]
+        # 决定17件 are 决定, not 决策; 执法人员编制180名 are posts, not 执法人员), once
+        # the verbs and counting words after it are set aside (政务公开信息共发布, 执法人员总数)
+        tails = {_name_words(own)[-1:], _COUNTING.sub("", _name_words(own))[-1:]}
         for words in (own, after, own + after if own and after else "", wide):
             best, score = None, None
             for iid, iname in fitting:
-                if words is own and iname[-1:] != tail:
+                if words is own and iname[-1:] not in tails:
                     continue
                 found = blocks(iname, words)
                 coverage = sum(found) / max(len(iname), 1)

@@ -294,6 +294,10 @@ def test_quantities_not_years_dates_ordinals_or_document_numbers():
     ("审签重大行政执法决定17件。", [None]),
     ("组建综合行政执法队伍6支，核定执法人员编制180名。", [None, None]),
     ("全局仅有执法人员56名。", ["enforcement_staff.total"]),
+    # a verb or a counting word after the thing counted
+    ("政务公开信息共发布356条。", ["disclosure.total"]),
+    ("执法人员总数56名。", ["enforcement_staff.total"]),
+    ("行政复议案件达到12件。", ["reconsideration.cases"]),
 ])
 def test_a_quantity_is_the_catalogue_figure_its_own_words_name(text, expected):
     from lawreport import load_catalog
