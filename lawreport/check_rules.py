@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 __all__ = ["TextUnit", "Subject", "levenshtein", "cn_to_int", "parse_cn_date",
@@ -127,9 +128,11 @@ _DATE = re.compile(r"([0-9]{4}|[〇○零一二三四五六七八九]{4})\s*年\
 
 
 def parse_cn_date(text):
-    """The first date written 2021年12月30日 (or in Chinese numerals) in ``text``."""
+    """The first date written 2021年12月30日 (or in Chinese numerals, or full-width
+    digits) in ``text``."""
     if not text:
         return None
+    text = unicodedata.normalize("NFKC", text)  # ２０２４年３月 → 2024年3月
     m = _DATE.search(text)
     if not m:
         ym = re.search(r"([0-9]{4})\s*年\s*([0-9]{1,2})\s*月", text)

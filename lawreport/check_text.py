@@ -174,7 +174,7 @@ def rule_names(s, emit):
                     if w[0] != name[0] and before and _HAN.match(before) \
                             and not _ORG_AFTER.match(text[b:]) and before not in "与和及同":
                         continue  # 慧城市 in 智慧城市: another word, not the name
-                if _named_with_others(text, a, b):
+                if _named_with_others(text, a, b, place=len(name) <= 4):
                     continue
                 if any(a < hb and ha < b for ha, hb, _n, _w in hits):
                     continue
@@ -183,12 +183,13 @@ def rule_names(s, emit):
             emit("text.name", u, found=w, name=name, quote=quote_at(text, a, b))
 
 
-def _named_with_others(text, a, b):
-    """Whether the name at ``text[a:b]`` stands among others or beside a partner (与临汾市、
-    晋城市司法局, 和河西市司法局): a neighbour's name, not a slip in one's own."""
+def _named_with_others(text, a, b, place):
+    """Whether the name at ``text[a:b]`` follows others or a partner's word (与临汾市、晋城市
+    司法局, 和河西市司法局), or, a place's name, comes first in a list (晋城市、临汾市司法局):
+    a neighbour's name, not a slip in one's own (运成市司法局、市公安局 is one)."""
     before = text[a - 1] if a > 0 else ""
-    return before in ("、", "与", "和", "及", "同") and a > 0 or \
-        re.match(r"(?:[^，。；、]{0,6}(?:局|委|办|厅|院|中心|政府))?、", text[b:]) is not None
+    return before in ("、", "与", "和", "及", "同") and a > 0 or place and re.match(
+        r"(?:[^，。；、]{0,6}(?:局|委|办|厅|院|中心|政府))?、", text[b:]) is not None
 
 
 def _confusable(w, term, pairs):

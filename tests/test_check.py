@@ -226,6 +226,7 @@ def _doc(*texts, year=2022, date="2023年2月1日"):
 @pytest.mark.parametrize("date,fixed", [
     ("2023年2月1日", None), ("2023.2.1", "2023年2月1日"), ("2023-02-01", "2023年2月1日"),
     ("二〇二三年二月一日", "2023年2月1日"), ("二○二三年二月一日", "2023年2月1日"),  # ○: a circle
+    ("２０２３年２月１日", "2023年2月1日"),  # full-width digits
     ("2023年02月01日", "2023年2月1日"),
     ("2023年2月", "2023年2月×日（写全年、月、日）"),
 ])
@@ -263,6 +264,7 @@ def test_the_date_written_as_the_official_layout_writes_it(date, fixed):
     ("与河西市、河南市司法局签订执法协作协议。", None),  # neighbours among others: no typos
     ("与河西市司法局签订执法协作协议。", None),
     ("在河冬市开展普法、法律援助。", "text.name"),
+    ("河冬市司法局、市公安局联合开展普法。", "text.name"),  # its own name first in a list
     ("推进智慧城市建设。", None),
     ("党组主要负责人带头学法。", None),
     ("党攻主要负责人带头学法。", "text.term"),

@@ -546,7 +546,7 @@ def test_a_pdf_pages_number_lines_are_left_out():
     ("二〇二四年三月十五日", "2024-03-15"), ("二○二四年三月十五日", "2024-03-15"),
     ("2024.3.15", "2024-03-15"),
     ("2024-03-15", "2024-03-15"), ("2024/3/15", "2024-03-15"),
-    ("2024年3月", None), ("二〇二四年三月", None),
+    ("2024年3月", None), ("二〇二四年三月", None), ("２０２４年３月１５日", "2024-03-15"),
 ])
 def test_the_date_under_the_signature_in_each_way_reports_write_it(tmp_path, date, iso):
     from lawreport.todata import extract_to_data
