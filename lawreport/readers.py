@@ -655,7 +655,9 @@ def _read_pdf(path, raw):
             # this one is not indented) is part of it, whatever it starts with: 一，, 三、,
             # （二） there are words cut by the line's end, not headings
             cont = (prev is not None and not prev.short and not new and same_size and
-                    not prev.heading and not prev.table_row and (same_page or k == 0))
+                    not prev.heading and not prev.table_row and (same_page or k == 0) and
+                    # a sentence ended by a full line, then a numbered heading set flush
+                    not (prev.text[-1:] in "。！？；：" and _HEADING_LABEL.match(text)))
             # a centred title's line that runs to the margin, the rest of it centred under
             # it at the same size: one title cut mid-word (…情况报 / 告)
             cont = cont or (title_zone and same_page and centred and last["even"] and
@@ -674,6 +676,11 @@ def _read_pdf(path, raw):
             last = {"page": pno, "size": size, "indent": indent, "width": x1 - x0,
                     "even": even}
     return out
+
+
+#: what a numbered heading starts with: 一、 （二） 3. 第一部分
+_HEADING_LABEL = re.compile(r"[一二三四五六七八九十]{1,3}[、．.]|[（(][一二三四五六七八九十\d]{1,3}[）)]|"
+                            r"\d{1,3}[.．、](?!\d)|第[一二三四五六七八九十]{1,3}部分")
 
 
 def _pdf_tables(page):

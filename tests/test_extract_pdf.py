@@ -217,3 +217,19 @@ def test_a_ruled_table_in_a_pdf_is_read_as_a_table_of_figures(tmp_path):
     assert result.tables == 1 and result.unplaced == []
     catalog = (tmp_path / "data" / "tbl" / "catalog.yaml").read_text(encoding="utf-8")
     assert 'title: "表1 行政许可办理情况"' in catalog and "part: measures" in catalog
+
+
+def test_a_flush_heading_after_a_sentence_ending_a_full_line_is_a_heading(tmp_path):
+    # 依法作出行政处罚决定书十二份。 fills its line; 二、… set flush left under it is the next
+    # part, not the paragraph running on
+    full = "全年开展执法检查四十五次，查处违法案件十二起，" + "依法作出行政处罚决定书十二份。"
+    body = (_paras(HEAD[1:]) + '<p class="noind">一、主要举措和成效</p>' + _paras([full])
+            + '<p class="noind">二、存在的不足和原因</p>' + _paras(["执法力量不足。"])
+            + '<p class="noind">三、党政主要负责人履行职责情况</p>' + _paras(["专题研究法治工作4次。"])
+            + '<p class="noind">四、下一步工作安排</p>' + _paras(["加强队伍建设。"]))
+    pdf = _pdf(tmp_path / "r.pdf", "<h1>某某县交通运输局2023年度法治政府建设情况报告</h1>"
+               + _paras(HEAD[:1], ' class="noind"') + body + END,
+               "body{width:20em}h1{font-size:16px;text-align:center}")
+    doc = read_document(pdf)
+    assert [p.label for p in doc.parts] == ["一、", "二、", "三、", "四、"]
+    assert [i.text for i in doc.parts[0].all_items()] == [full]
