@@ -41,7 +41,7 @@ class Line:
     """
 
     text: str
-    where: str  # "line 12", "paragraph 5", "page 2"
+    where: str  # "line 12", "paragraph 5", "page 2, line 7": one line's, no other's
     line: int  # the source line, paragraph or page number
     new_para: bool | None = None
     bold_lead: str | None = None
@@ -627,7 +627,8 @@ def _read_pdf(path, raw):
                  max(ln[2] for ln in text_lines))
         for k, (text, x0, x1, line_em, _chars, _top, row) in enumerate(lines):
             if row:
-                out.append(Line(text, f"page {pno}", pno, new_para=True, table_row=True))
+                out.append(Line(text, f"page {pno}, line {k + 1}", pno, new_para=True,
+                                table_row=True))
                 after_table, last = True, None
                 continue
             size = max(em, line_em or em)  # a title's characters are larger
@@ -671,8 +672,8 @@ def _read_pdf(path, raw):
                 prev.short = short
                 prev.heading = prev.heading or centred
             else:
-                out.append(Line(text, f"page {pno}", pno, new_para=bool(new), heading=centred,
-                                short=short))
+                out.append(Line(text, f"page {pno}, line {k + 1}", pno, new_para=bool(new),
+                                heading=centred, short=short))
             last = {"page": pno, "size": size, "indent": indent, "width": x1 - x0,
                     "even": even}
     return out

@@ -199,22 +199,27 @@ def test_a_ruled_table_in_a_pdf_is_read_as_a_table_of_figures(tmp_path):
     # back as one), not lines of text run into the paragraph around them
     from lawreport.todata import extract_to_data
 
-    cells = [["类别", "件数"], ["新办", "200"], ["变更", "156"]]
-    table = ('<table style="border-collapse:collapse;margin:0 auto">' + "".join(
-        "<tr>" + "".join(f'<td style="border:1px solid #000;padding:2px 8px">{c}</td>'
-                         for c in r) + "</tr>" for r in cells) + "</table>")
+    def ruled(cells):
+        return ('<table style="border-collapse:collapse;margin:0 auto">' + "".join(
+            "<tr>" + "".join(f'<td style="border:1px solid #000;padding:2px 8px">{c}</td>'
+                             for c in r) + "</tr>" for r in cells) + "</table>")
+
+    table = ruled([["类别", "件数"], ["新办", "200"], ["变更", "156"]])
+    # another table on the same page, of no figures a draft takes: listed as not placed
+    other = ruled([["项目", "2022年", "2023年"], ["行政许可", "300", "356"]])
     long = "深入贯彻落实习近平法治思想，坚持依法行政，严格规范公正文明执法，" * 3
     body = (_paras(["某某局2023年法治政府建设年度报告"], ' class="noind"')
             + _paras([f"2023年，我局{long}现将有关情况报告如下：", "一、主要举措和成效",
                       "全年办理行政许可356件，具体如下表："])
             + '<p class="noind">表1　行政许可办理情况</p>' + table
-            + _paras(["二、存在的不足", f"执法力量不足，{long}仍需加强。", "三、下一步工作安排",
-                      "加强队伍建设。"]))
+            + _paras(["二、存在的不足", f"执法力量不足，{long}仍需加强。"]) + other
+            + _paras(["三、下一步工作安排", "加强队伍建设。"]))
     src = _pdf(tmp_path / "r.pdf", body)
     doc = read_document(src)
     assert [i.text for i in doc.parts[0].all_items()] == ["全年办理行政许可356件，具体如下表："]
     result = extract_to_data(src, "tbl", data_dir=tmp_path / "data")
-    assert result.tables == 1 and result.unplaced == []
+    assert result.tables == 1 and [t for _w, t in result.unplaced] == [
+        "table: 项目　2022年　2023年", "table: 行政许可　300　356"]
     catalog = (tmp_path / "data" / "tbl" / "catalog.yaml").read_text(encoding="utf-8")
     assert 'title: "表1 行政许可办理情况"' in catalog and "part: measures" in catalog
 
