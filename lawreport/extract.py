@@ -484,12 +484,16 @@ def classify(paras, fmt="text"):
         unplaced.append((tok.para.line.where, "table: " + tok.text))
         if k == 0 or not body[k - 1].para.line.table_row:
             tables.append(ReadTable([], [], tok.para.line.line))
-            # its caption, set above it (or, in Word, below it): its title
+            # its caption, set above it (or, in Word, below it, unless it is the next
+            # table's, above that one, as its number may tell): its title, once
             above = body[k - 1] if k else None
-            below = next((t for t in body[k:] if not t.para.line.table_row), None)
+            n = next((j for j in range(k, len(body)) if not body[j].para.line.table_row), None)
+            below = body[n] if n is not None and (
+                not (n + 1 < len(body) and body[n + 1].para.line.table_row) or
+                re.match(rf"附?表\s*{len(tables)}(?!\d)", body[n].text.strip())) else None
             cap = (above if above is not None and _is_caption(above, True) else
                    below if below is not None and _is_caption(below, False) else None)
-            if cap is not None:
+            if cap is not None and id(cap) not in captions:
                 tables[-1].title = cap.text.strip()
                 tables[-1].wheres.append(cap.para.line.where)
                 unplaced.append((cap.para.line.where, "table caption: " + cap.text.strip()))
@@ -558,9 +562,9 @@ def classify(paras, fmt="text"):
 def _is_caption(tok, above):
     """Whether a line beside a table is its caption: marked so (Word's 题注, HTML's
     <caption>), or, above it, a short line 表1 … (表一, 附表2)."""
-    if tok.para.line.caption:
-        return True
     t = tok.text.strip()
+    if tok.para.line.caption:
+        return not t.startswith("图")  # a figure's caption (图1 …), not a table's
     return above and _clen(t) <= 40 and not re.search("[，。；]", t) and re.match(
         r"(附)?表\s*[0-9一二三四五六七八九十]+(?![0-9一二三四五六七八九十])", t) is not None
 

@@ -771,6 +771,31 @@ def test_a_caption_the_source_marks_is_the_tables_title(tmp_path, fmt):
     assert "审批情况" not in "".join(i.text for p in ex.doc.parts for i in p.all_items())
 
 
+def test_a_caption_between_two_tables_is_one_tables_title(tmp_path):
+    # 表1 … set under the first table (its number says so) and before a second; 图1 … under a
+    # table is a figure's caption, not the table's title
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("某某局2023年法治政府建设年度报告")
+    d.add_paragraph("一、主要举措和成效")
+    d.add_paragraph("全年办理行政许可356件。")
+    for rows, caption in (([["类别", "件数"], ["新办", "200"]], "表1　行政许可办理情况"),
+                          ([["类别", "件数"], ["罚款", "30"]], "图1　近三年办理趋势")):
+        t = d.add_table(rows=len(rows), cols=2)
+        for r, row in enumerate(rows):
+            for c, text in enumerate(row):
+                t.cell(r, c).text = text
+        d.add_paragraph(caption, style="Caption")
+    for text in ("二、存在的不足", "执法力量不足。", "三、下一步工作安排", "加强队伍建设。"):
+        d.add_paragraph(text)
+    path = tmp_path / "r.docx"
+    d.save(path)
+    ex = read_extracted(path)
+    assert [t.title for t in ex.tables] == ["表1　行政许可办理情况", None]
+    assert [t for _w, t in ex.unplaced].count("table caption: 表1　行政许可办理情况") == 1
+
+
 def test_a_table_of_a_report_lawreport_built_reads_back_as_a_table(tmp_path):
     # extract → build → extract again: the built page's table (caption, 占比) is a
     # table of figures again, not lost with the page's charts
