@@ -44,6 +44,9 @@ def check_output_path(path, option, *, folder=False, example="output"):
         return p if os.path.isabs(given) else os.path.relpath(p)
 
     shown = f"{option} {given}"
+    if os.path.islink(path) and not os.path.exists(path):
+        raise InputError(f"{shown}: a link to {os.readlink(path)}, which does not exist: give "
+                         "a path that does, or remove the link")
     if folder and os.path.exists(path) and not os.path.isdir(path):
         raise InputError(f"{shown}: this is a file, not a folder: give the folder to "
                          "write into (it is created if missing)")

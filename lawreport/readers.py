@@ -795,7 +795,8 @@ def clean_lines(lines):
     # the title given twice (the page's heading and the article's own)
     for i in range(min(len(out), 8)):
         for j in range(i + 1, min(len(out), 10)):
-            if _same(out[i].text, out[j].text) and len(out[i].text) <= 60:
+            if _same(out[i].text, out[j].text) and len(out[i].text) <= 60 and \
+                    not out[j].table_row:  # two tables' header rows are both kept
                 del out[j]
                 break
     return out

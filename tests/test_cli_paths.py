@@ -224,3 +224,10 @@ def test_output_cut_short_by_its_reader_is_no_internal_error():
     err = proc.stderr.read().decode()
     proc.wait(timeout=60)
     assert "internal error" not in err and "Traceback" not in err, err
+
+
+def test_build_out_is_a_dangling_link(cli, tmp_path):
+    link = tmp_path / "out"
+    link.symlink_to(tmp_path / "nowhere" / "zz")
+    r = cli("build", "--org", "demo-sfj", "--year", "2023", "--out", link, cwd=tmp_path)
+    _refused(r, "--out", "does not exist", "remove the link")

@@ -771,6 +771,25 @@ def test_a_caption_the_source_marks_is_the_tables_title(tmp_path, fmt):
     assert "审批情况" not in "".join(i.text for p in ex.doc.parts for i in p.all_items())
 
 
+def test_two_tables_with_the_same_header_keep_both_headers(tmp_path):
+    # a header row repeated near the top is no title given twice
+    def table(rows):
+        return "<table>" + "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>"
+                                   for r in rows) + "</table>"
+
+    body = ("<p>某某局2023年法治政府建设年度报告</p><p>一、主要举措和成效</p>"
+            + table([["类别", "件数"], ["新办", "200"], ["变更", "156"]])
+            + "<p>全年办理行政许可356件，行政处罚42件。</p>"
+            + table([["类别", "件数"], ["警告", "12"], ["罚款", "30"]])
+            + "<p>二、存在的不足</p><p>执法力量不足。</p>"
+            "<p>三、下一步工作安排</p><p>加强队伍建设。</p>")
+    src = tmp_path / "r.html"
+    src.write_text(f'<html><head><meta charset="utf-8"></head><body>{body}</body></html>',
+                   encoding="utf-8")
+    ex = read_extracted(src)
+    assert [t.rows[0] for t in ex.tables] == [["类别", "件数"], ["类别", "件数"]]
+
+
 def test_a_caption_between_two_tables_is_one_tables_title(tmp_path):
     # 表1 … set under the first table (its number says so) and before a second; 图1 … under a
     # table is a figure's caption, not the table's title
