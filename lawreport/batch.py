@@ -17,7 +17,8 @@ import sys
 from .exceptions import InputError, LawReportError
 from .load import data_files
 
-__all__ = ["select", "build_many", "Outcome", "show_path", "check_output_path"]
+__all__ = ["select", "build_many", "Outcome", "show_path", "check_output_path",
+           "check_input_file"]
 
 
 def show_path(path):
@@ -66,6 +67,16 @@ def check_output_path(path, option, *, folder=False, example="output"):
         raise InputError(f"{shown}: cannot write into {show(here)} (permission "
                          "denied): give a folder you can write to")
     return path
+
+
+def check_input_file(path, option, what):
+    """Refuse, before anything runs, an input file that is missing or a folder; ``option``
+    names it in the message (None: a positional argument), ``what`` says what to give."""
+    where = f"{option} {path}" if option else os.fspath(path)
+    if os.path.isdir(path):
+        raise InputError(f"{where}: this is a folder, not a file: give {what}")
+    if not os.path.exists(path):
+        raise InputError(f"{where}: no such file: give {what}")
 
 
 def report_line(outcome, formats=("html",)):

@@ -184,16 +184,6 @@ def _parser():
     return p
 
 
-def _input_file(path, option, what):
-    """Refuse, before anything runs, a file argument that is missing or a folder;
-    ``what`` says what to give instead."""
-    where = f"{option} {path}" if option else path
-    if os.path.isdir(path):
-        raise InputError(f"{where}: this is a folder, not a file: give {what}")
-    if not os.path.exists(path):
-        raise InputError(f"{where}: no such file: give {what}")
-
-
 def _catalog_files(paths):
     """Refuse up front a --catalog that is missing or a folder (as validate always
     did, and before build hashes its inputs)."""
@@ -219,11 +209,12 @@ def _write_folder(data, org, option="--data"):
 def _check(args):
     import json
 
+    from .batch import check_input_file
     from .check import check_paths, format_text, results_json
 
     _catalog_files(args.catalog)
     if args.previous:
-        _input_file(args.previous, "--previous", "last year's published report or its "
+        check_input_file(args.previous, "--previous", "last year's published report or its "
                     "data file (<org>/<year>.yaml)")
 
     results, errors = check_paths(args.paths, args.rules, args.previous, args.catalog)
@@ -347,9 +338,10 @@ def _kernel(_args):
 
 
 def _extract(args):
+    from .batch import check_input_file
     from .todata import extract_to_data
 
-    _input_file(args.report, None, "the published report's file (.txt, .html, .docx or "
+    check_input_file(args.report, None, "the published report's file (.txt, .html, .docx or "
                 ".pdf)")
     _write_folder(args.data, args.org)
     result = extract_to_data(args.report, args.org, year=args.year, data_dir=args.data,

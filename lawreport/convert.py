@@ -345,15 +345,11 @@ def convert(src, to, out, *, force=False):
     if not out.lower().endswith(want):
         raise InputError(f"--out {out}: --to {to} writes a file whose name ends with "
                          f"{' or '.join(want)}: give such a path")
-    if os.path.isdir(src):
-        raise InputError(f"{src}: this is a folder, not a file: give one data file "
-                         "(<org>/<year>.yaml or .xlsx) to convert")
-    if not os.path.isfile(src):
-        raise InputError(f"{src}: no such file")
+    from .batch import check_input_file, check_output_path
+
+    check_input_file(src, None, "one data file (<org>/<year>.yaml or .xlsx) to convert")
     if os.path.abspath(src) == os.path.abspath(out):
         raise InputError("--out is the file being converted")
-    from .batch import check_output_path
-
     stem = os.path.splitext(os.path.basename(src))[0]
     check_output_path(out, "--out", example=f"{stem}.{to}")
     if os.path.exists(out) and not force:

@@ -267,9 +267,9 @@ def _has_footers(section):
     return any(section._sectPr.findall(_qn("w:footerReference")))
 
 
-def _text_width(text):
-    """Width in characters of 3号 text: full-width 1, half-width ½."""
-    return sum(1 if unicodedata.east_asian_width(c) in "FW" else 0.5 for c in text)
+def _text_width(text, half=0.5):
+    """Width in characters of 3号 text: full-width 1, half-width ``half``."""
+    return sum(1 if unicodedata.east_asian_width(c) in "FW" else half for c in text)
 
 
 def signature_lines(signature, date):
@@ -445,10 +445,8 @@ def _column_widths(table, texts):
     from docx.shared import Pt
 
     block = 156 / 25.4 * 72 / TABLE_PT  # the text block in table characters (31.6)
-    def width(text):  # a digit or letter of the table's face, bold in the header: 0.6
-        return sum(1 if unicodedata.east_asian_width(c) in "FW" else 0.6 for c in text)
-
-    need = [max(width(r[j]) for r in texts) + 1 for j in range(len(texts[0]))]
+    # a digit or letter of the table's face, bold in the header, is 0.6 of a character
+    need = [max(_text_width(r[j], 0.6) for r in texts) + 1 for j in range(len(texts[0]))]
     if sum(need) > block:  # the first column wraps
         need[0] = max(4, block - sum(need[1:]))
     if sum(need) > block:
